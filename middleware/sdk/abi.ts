@@ -1,0 +1,123 @@
+// Canonical ABI glue for the witline:middleware types, the guest side.
+//
+// Layouts (all align 4): string and list are (ptr: u32, len: u32);
+// tuple<string,string> 16 bytes; option<list<u8>> is (tag: u8 @0, list @4), 12 bytes;
+// request 36 bytes (method @0, uri @8, headers @16, body @24);
+// response 20 bytes (status: u16 @0, headers @4, body @12);
+// action 40 bytes (tag: u8 @0, payload @4); result<_, string> 12 bytes (tag @0, string @4).
+import { Action, Config, Headers, Request, Response } from "./http";
+
+function liftString(ptr: usize, len: usize): string {
+  return String.UTF8.decodeUnsafe(ptr, len);
+}
+
+function liftBytes(ptr: usize, len: usize): Uint8Array {
+  const out = new Uint8Array(<i32>len);
+  memory.copy(out.dataStart, ptr, len);
+  return out;
+}
+
+function liftHeaders(ptr: usize, len: usize): Headers {
+  const h = new Headers();
+  for (let i: usize = 0; i < len; i++) {
+    const e = ptr + i * 16;
+    h.append(liftString(load<u32>(e), load<u32>(e, 4)), liftString(load<u32>(e, 8), load<u32>(e, 12)));
+  }
+  return h;
+}
+
+export function liftRequest(
+  mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize,
+): Request {
+  return new Request(liftString(mp, ml), liftString(up, ul), liftHeaders(hp, hl), bt ? liftBytes(bp, bl) : null);
+}
+
+export function liftResponse(status: u32, hp: usize, hl: usize, bp: usize, bl: usize): Response {
+  return new Response(<u16>status, liftHeaders(hp, hl), liftBytes(bp, bl));
+}
+
+export function liftConfig(ptr: usize, len: usize): Config {
+  const c = new Config();
+  for (let i: usize = 0; i < len; i++) {
+    const e = ptr + i * 16;
+    c.keys.push(liftString(load<u32>(e), load<u32>(e, 4)));
+    c.values.push(liftString(load<u32>(e, 8), load<u32>(e, 12)));
+  }
+  return c;
+}
+
+function storeString(at: usize, s: string): void {
+  const n = String.UTF8.byteLength(s);
+  const p = __alloc(<usize>n);
+  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
+  store<u32>(at, p);
+  store<u32>(at, n, 4);
+}
+
+function storeBytes(at: usize, b: Uint8Array): void {
+  // The bytes already live in this memory, in the arena: point at them.
+  store<u32>(at, b.dataStart);
+  store<u32>(at, b.length, 4);
+}
+
+function storeHeaders(at: usize, h: Headers): void {
+  const n = h.names.length;
+  const base = __alloc(<usize>n * 16);
+  for (let i = 0; i < n; i++) {
+    const e = base + <usize>i * 16;
+    storeString(e, h.names[i]);
+    storeString(e + 8, h.values[i]);
+  }
+  store<u32>(at, base);
+  store<u32>(at, n, 4);
+}
+
+function storeRequest(at: usize, r: Request): void {
+  storeString(at, r.method);
+  storeString(at + 8, r.uri);
+  storeHeaders(at + 16, r.headers);
+  const body = r.body;
+  if (body === null) {
+    store<u8>(at + 24, 0);
+  } else {
+    store<u8>(at + 24, 1);
+    storeBytes(at + 28, body);
+  }
+}
+
+function storeResponse(at: usize, r: Response): void {
+  store<u16>(at, r.status);
+  storeHeaders(at + 4, r.headers);
+  storeBytes(at + 12, r.body);
+}
+
+export function lowerAction(a: Action): usize {
+  const p = __alloc(40);
+  const req = a.request;
+  if (req !== null) {
+    store<u8>(p, 0);
+    storeRequest(p + 4, req);
+  } else {
+    store<u8>(p, 1);
+    storeResponse(p + 4, a.response!);
+  }
+  return p;
+}
+
+export function lowerResponse(r: Response): usize {
+  const p = __alloc(20);
+  storeResponse(p, r);
+  return p;
+}
+
+/** result<_, string>: null is ok, a string is the error. */
+export function lowerResult(error: string | null): usize {
+  const p = __alloc(12);
+  if (error === null) {
+    store<u8>(p, 0);
+  } else {
+    store<u8>(p, 1);
+    storeString(p + 4, error);
+  }
+  return p;
+}

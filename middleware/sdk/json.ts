@@ -1,0 +1,272 @@
+// A validating JSON scanner over UTF-8 bytes. It never builds a document tree:
+// it finds the byte spans of members and values, so that a middleware can read a
+// claim or splice one field of a large body without re-serialising the rest.
+
+/** A byte range [start, end) in the scanned buffer. */
+export class Span {
+  constructor(public start: i32, public end: i32) {}
+}
+
+/** An object member: `key` spans the quoted key, `value` the value. */
+export class Member {
+  constructor(public key: Span, public value: Span) {}
+}
+
+const MAX_DEPTH = 256;
+
+function isWs(c: u8): bool {
+  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
+}
+
+export function skipWs(b: Uint8Array, i: i32): i32 {
+  const n = b.length;
+  while (i < n && isWs(unchecked(b[i]))) i++;
+  return i;
+}
+
+function isDigit(c: u8): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: u8): bool {
+  return isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+function stringEnd(b: Uint8Array, i: i32): i32 {
+  // b[i] is the opening quote.
+  const n = b.length;
+  i++;
+  while (i < n) {
+    const c = unchecked(b[i]);
+    if (c == 0x22) return i + 1;
+    if (c < 0x20) return -1;
+    if (c == 0x5c) {
+      if (i + 1 >= n) return -1;
+      const e = unchecked(b[i + 1]);
+      if (e == 0x75) {
+        if (i + 5 >= n) return -1;
+        for (let k = 2; k < 6; k++) if (!isHex(unchecked(b[i + k]))) return -1;
+        i += 6;
+        continue;
+      }
+      if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) return -1;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
+function numberEnd(b: Uint8Array, i: i32): i32 {
+  const n = b.length;
+  if (i < n && unchecked(b[i]) == 0x2d) i++;
+  if (i >= n) return -1;
+  if (unchecked(b[i]) == 0x30) {
+    i++;
+  } else if (isDigit(unchecked(b[i]))) {
+    while (i < n && isDigit(unchecked(b[i]))) i++;
+  } else {
+    return -1;
+  }
+  if (i < n && unchecked(b[i]) == 0x2e) {
+    i++;
+    if (i >= n || !isDigit(unchecked(b[i]))) return -1;
+    while (i < n && isDigit(unchecked(b[i]))) i++;
+  }
+  if (i < n && (unchecked(b[i]) == 0x65 || unchecked(b[i]) == 0x45)) {
+    i++;
+    if (i < n && (unchecked(b[i]) == 0x2b || unchecked(b[i]) == 0x2d)) i++;
+    if (i >= n || !isDigit(unchecked(b[i]))) return -1;
+    while (i < n && isDigit(unchecked(b[i]))) i++;
+  }
+  return i;
+}
+
+function literalEnd(b: Uint8Array, i: i32, lit: string): i32 {
+  const n = lit.length;
+  if (i + n > b.length) return -1;
+  for (let k = 0; k < n; k++) if (<i32>unchecked(b[i + k]) != lit.charCodeAt(k)) return -1;
+  return i + n;
+}
+
+function valueEndAt(b: Uint8Array, i: i32, depth: i32): i32 {
+  i = skipWs(b, i);
+  if (i >= b.length || depth > MAX_DEPTH) return -1;
+  const c = unchecked(b[i]);
+  if (c == 0x22) return stringEnd(b, i);
+  if (c == 0x7b || c == 0x5b) {
+    const obj = c == 0x7b;
+    const close: u8 = obj ? 0x7d : 0x5d;
+    i = skipWs(b, i + 1);
+    if (i < b.length && unchecked(b[i]) == close) return i + 1;
+    while (true) {
+      if (obj) {
+        i = skipWs(b, i);
+        if (i >= b.length || unchecked(b[i]) != 0x22) return -1;
+        i = stringEnd(b, i);
+        if (i < 0) return -1;
+        i = skipWs(b, i);
+        if (i >= b.length || unchecked(b[i]) != 0x3a) return -1;
+        i++;
+      }
+      i = valueEndAt(b, i, depth + 1);
+      if (i < 0) return -1;
+      i = skipWs(b, i);
+      if (i >= b.length) return -1;
+      const d = unchecked(b[i]);
+      if (d == close) return i + 1;
+      if (d != 0x2c) return -1;
+      i++;
+    }
+  }
+  if (c == 0x74) return literalEnd(b, i, "true");
+  if (c == 0x66) return literalEnd(b, i, "false");
+  if (c == 0x6e) return literalEnd(b, i, "null");
+  return numberEnd(b, i);
+}
+
+/** End offset of the value starting at or after `i` (leading whitespace skipped), or -1 if invalid. */
+export function valueEnd(b: Uint8Array, i: i32): i32 {
+  return valueEndAt(b, i, 0);
+}
+
+/** True if the whole buffer is exactly one JSON value (whitespace around allowed). */
+export function isValid(b: Uint8Array): bool {
+  const end = valueEnd(b, 0);
+  return end >= 0 && skipWs(b, end) == b.length;
+}
+
+/** Span of the value starting at or after `i`, or null if invalid. */
+export function valueSpan(b: Uint8Array, i: i32): Span | null {
+  const start = skipWs(b, i);
+  const end = valueEnd(b, start);
+  return end < 0 ? null : new Span(start, end);
+}
+
+/**
+ * The member named `key` of the object whose `{` is at `objStart` (the last one if
+ * the key repeats, as JSON.parse would keep), or null if absent or not an object.
+ */
+export function findMember(b: Uint8Array, objStart: i32, key: string): Member | null {
+  let i = skipWs(b, objStart);
+  if (i >= b.length || unchecked(b[i]) != 0x7b) return null;
+  i = skipWs(b, i + 1);
+  if (i < b.length && unchecked(b[i]) == 0x7d) return null;
+  let found: Member | null = null;
+  while (i < b.length) {
+    i = skipWs(b, i);
+    if (i >= b.length || unchecked(b[i]) != 0x22) return null;
+    const ks = i;
+    i = stringEnd(b, i);
+    if (i < 0) return null;
+    const ke = i;
+    i = skipWs(b, i);
+    if (i >= b.length || unchecked(b[i]) != 0x3a) return null;
+    const vs = skipWs(b, i + 1);
+    const ve = valueEnd(b, vs);
+    if (ve < 0) return null;
+    const k = decodeString(b, new Span(ks, ke));
+    if (k !== null && k == key) found = new Member(new Span(ks, ke), new Span(vs, ve));
+    i = skipWs(b, ve);
+    if (i >= b.length) return null;
+    if (unchecked(b[i]) == 0x7d) return found;
+    if (unchecked(b[i]) != 0x2c) return null;
+    i++;
+  }
+  return null;
+}
+
+/** The member at a path of keys through nested objects, starting at the root value. */
+export function findPath(b: Uint8Array, path: string[]): Member | null {
+  let at = skipWs(b, 0);
+  let m: Member | null = null;
+  for (let k = 0; k < path.length; k++) {
+    m = findMember(b, at, path[k]);
+    if (m === null) return null;
+    at = m.value.start;
+  }
+  return m;
+}
+
+/** The first byte of the value at `span` ('{', '[', '"', 't', 'f', 'n', '-' or a digit). */
+export function kindOf(b: Uint8Array, span: Span): u8 {
+  return span.start < b.length ? b[span.start] : 0;
+}
+
+function hexVal(c: u8): u32 {
+  if (c <= 0x39) return <u32>c - 0x30;
+  if (c >= 0x61) return <u32>c - 0x61 + 10;
+  return <u32>c - 0x41 + 10;
+}
+
+/** Decode the JSON string literal at `span` (quotes included), or null if it is not one. */
+export function decodeString(b: Uint8Array, span: Span): string | null {
+  let i = span.start;
+  const end = span.end - 1;
+  if (span.end - span.start < 2 || b[i] != 0x22 || b[end] != 0x22) return null;
+  i++;
+  // Fast path: no escapes, decode the UTF-8 directly.
+  let plain = true;
+  for (let k = i; k < end; k++) if (unchecked(b[k]) == 0x5c) { plain = false; break; }
+  if (plain) return String.UTF8.decodeUnsafe(b.dataStart + <usize>i, <usize>(end - i));
+  let out = "";
+  let runStart = i;
+  while (i < end) {
+    if (unchecked(b[i]) != 0x5c) { i++; continue; }
+    out += String.UTF8.decodeUnsafe(b.dataStart + <usize>runStart, <usize>(i - runStart));
+    const e = b[i + 1];
+    if (e == 0x75) {
+      const cu = (hexVal(b[i + 2]) << 12) | (hexVal(b[i + 3]) << 8) | (hexVal(b[i + 4]) << 4) | hexVal(b[i + 5]);
+      out += String.fromCharCode(<i32>cu);
+      i += 6;
+    } else {
+      if (e == 0x6e) out += "\n";
+      else if (e == 0x74) out += "\t";
+      else if (e == 0x72) out += "\r";
+      else if (e == 0x62) out += "\b";
+      else if (e == 0x66) out += "\f";
+      else out += String.fromCharCode(<i32>e);
+      i += 2;
+    }
+    runStart = i;
+  }
+  out += String.UTF8.decodeUnsafe(b.dataStart + <usize>runStart, <usize>(end - runStart));
+  return out;
+}
+
+const HEX = "0123456789abcdef";
+
+/** A JSON string literal (with quotes) for `s`. */
+export function encodeString(s: string): string {
+  let out = "\"";
+  let runStart = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
+    out += s.substring(runStart, i);
+    if (c == 0x22) out += "\\\"";
+    else if (c == 0x5c) out += "\\\\";
+    else if (c == 0x0a) out += "\\n";
+    else if (c == 0x0d) out += "\\r";
+    else if (c == 0x09) out += "\\t";
+    else out += "\\u00" + HEX.charAt(c >> 4) + HEX.charAt(c & 15);
+    runStart = i + 1;
+  }
+  return out + s.substring(runStart) + "\"";
+}
+
+/** The number at `span`, or NaN if it is not a JSON number. */
+export function parseNumber(b: Uint8Array, span: Span): f64 {
+  if (numberEnd(b, span.start) != span.end) return NaN;
+  return parseFloat(String.UTF8.decodeUnsafe(b.dataStart + <usize>span.start, <usize>(span.end - span.start)));
+}
+
+/** `b` with bytes [start, end) replaced by `insert`. */
+export function splice(b: Uint8Array, start: i32, end: i32, insert: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length - (end - start) + insert.length);
+  memory.copy(out.dataStart, b.dataStart, <usize>start);
+  memory.copy(out.dataStart + <usize>start, insert.dataStart, <usize>insert.length);
+  memory.copy(out.dataStart + <usize>(start + insert.length), b.dataStart + <usize>end, <usize>(b.length - end));
+  return out;
+}
