@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ComponentLoadError } from '../errors.js';
+
+/**
+ * The transpile cache: a component is transpiled by jco once per content hash, into
+ * `<cacheDir>/<hash>/`, and later starts import the cached JS and compile its core
+ * modules without running jco at all (what `wasmtime compile` is for wasmtime).
+ */
+
+const TRANSPILE_OPTIONS = {
+  name: 'component',
+  instantiation: { tag: 'async' as const },
+  noTypescript: true,
+  wasiShim: false,
+  tracing: false,
+};
+
+/** What a transpiled component gives the host. */
+export interface Transpiled {
+  key: string;
+  dir: string;
+  /** jco's `instantiate(getCoreModule, imports)`. */
+  instantiate: (getCoreModule: (name: string) => WebAssembly.Module, imports: object) => Promise<Record<string, any>>;
+  cores: Map<string, WebAssembly.Module>;
+  /** The component's world as WIT text. */
+  wit: string;
+  /** True when this process transpiled it; false when it came from the cache. */
+  transpiled: boolean;
+  /** Time spent on transpile (0 on a hit) and on compiling core modules, ms. */
+  transpileMs: number;
+  compileMs: number;
+}
+
+interface Meta {
+  jco: string;
+  wit: string;
+  cores: string[];
+}
+
+let jcoVersion: string | undefined;
+function toolVersion(): string {
+  if (jcoVersion) return jcoVersion;
+  const require = createRequire(import.meta.url);
+  const pkg = join(dirname(require.resolve('@bytecodealliance/jco')), '..', 'package.json');
+  jcoVersion = (require(pkg) as { version: string }).version;
+  return jcoVersion;
+}
+
+/** The cache folder: the option, else `$WITLINE_CACHE_DIR`, else `node_modules/.cache/witline`. */
+export function cacheDir(option?: string): string {
+  return option ?? process.env.WITLINE_CACHE_DIR ?? join(process.cwd(), 'node_modules', '.cache', 'witline');
+}
+
+function keyOf(bytes: Uint8Array): string {
+  return createHash('sha256')
+    .update(toolVersion())
+    .update(JSON.stringify(TRANSPILE_OPTIONS))
+    .update(bytes)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+async function readMeta(dir: string): Promise<Meta | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as Meta;
+  } catch {
+    return undefined;
+  }
+}
+
+async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
+  const jco = await import('@bytecodealliance/jco');
+  let files: Record<string, Uint8Array>;
+  let wit: string;
+  try {
+    ({ files } = await jco.transpile(bytes, TRANSPILE_OPTIONS as never));
+    wit = await jco.componentWit(bytes);
+  } catch (err) {
+    throw new ComponentLoadError(`jco could not transpile the component: ${(err as Error).message ?? err}`, { cause: err });
+  }
+  // Write beside the final folder and rename, so a crash or a concurrent start never
+  // leaves a half-written entry that a later start would trust.
+  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(tmp, { recursive: true });
+  const cores: string[] = [];
+  for (const [name, data] of Object.entries(files)) {
+    if (name.endsWith('.d.ts')) continue;
+    await mkdir(dirname(join(tmp, name)), { recursive: true });
+    await writeFile(join(tmp, name), data);
+    if (name.endsWith('.wasm')) cores.push(name);
+  }
+  const meta: Meta = { jco: toolVersion(), wit, cores };
+  await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
+  try {
+    await rename(tmp, dir);
+  } catch {
+    await rm(tmp, { recursive: true, force: true }); // another process won the race: its entry is as good
+  }
+}
+
+const loaded = new Map<string, Promise<Transpiled>>();
+
+/** Transpile (or find in the cache) and compile a component; memoised per process. */
+export function transpileCached(bytes: Uint8Array, dirOption?: string): Promise<Transpiled> {
+  const key = keyOf(bytes);
+  const root = cacheDir(dirOption);
+  const memo = `${root}\0${key}`;
+  let p = loaded.get(memo);
+  if (!p) {
+    p = load(bytes, key, root);
+    loaded.set(memo, p);
+    p.catch(() => loaded.delete(memo));
+  }
+  return p;
+}
+
+async function load(bytes: Uint8Array, key: string, root: string): Promise<Transpiled> {
+  const dir = join(root, key);
+  let meta = await readMeta(dir);
+  let transpileMs = 0;
+  const transpiled = !meta;
+  if (!meta) {
+    const t0 = performance.now();
+    await mkdir(root, { recursive: true });
+    await transpileInto(bytes, dir);
+    transpileMs = performance.now() - t0;
+    meta = await readMeta(dir);
+    if (!meta) throw new ComponentLoadError(`transpile cache entry ${dir} is unreadable`);
+  }
+  const t1 = performance.now();
+  const cores = new Map<string, WebAssembly.Module>();
+  await Promise.all(
+    meta.cores.map(async (name) => cores.set(name, await WebAssembly.compile(await readFile(join(dir, name))))),
+  );
+  const js = (await readdir(dir)).find((f) => f.endsWith('.js'));
+  if (!js) throw new ComponentLoadError(`transpile cache entry ${dir} has no module`);
+  const mod = (await import(pathToFileURL(join(dir, js)).href)) as Pick<Transpiled, 'instantiate'>;
+  return {
+    key,
+    dir,
+    instantiate: mod.instantiate,
+    cores,
+    wit: meta.wit,
+    transpiled,
+    transpileMs,
+    compileMs: performance.now() - t1,
+  };
+}

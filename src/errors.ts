@@ -1,0 +1,136 @@
+/**
+ * Every failure witline reports is a `WitlineError` with a stable `code` and the
+ * HTTP `statusCode` a client sees for it. Codes never change meaning; match on them,
+ * not on messages.
+ *
+ * @example
+ * ```ts
+ * try { await p.ready() } catch (err) {
+ *   if (err instanceof WitlineError && err.code === 'WITLINE_IMPORT_DENIED') console.error(err.message)
+ * }
+ * ```
+ */
+export class WitlineError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/** Bad settings for a stage or a pipeline (thrown at set-up, never per request). */
+export class InvalidConfigError extends WitlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WITLINE_INVALID_CONFIG', 500, message, options);
+  }
+}
+
+/** A component could not be read, parsed, transpiled or instantiated. */
+export class ComponentLoadError extends WitlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WITLINE_COMPONENT_LOAD', 500, message, options);
+  }
+}
+
+/** A component imports something the stage was not granted. */
+export class ImportDeniedError extends WitlineError {
+  readonly imports: readonly string[];
+  constructor(stage: string, imports: readonly string[]) {
+    super('WITLINE_IMPORT_DENIED', 500, `stage '${stage}' imports what it was not granted: ${imports.join(', ')}`);
+    this.imports = imports;
+  }
+}
+
+/** A component exports neither phase, or not with the witline types. */
+export class InvalidComponentError extends WitlineError {
+  constructor(message: string) {
+    super('WITLINE_INVALID_COMPONENT', 500, message);
+  }
+}
+
+/** The guest's `configure` returned an error. */
+export class GuestConfigError extends WitlineError {
+  readonly stage: string;
+  constructor(stage: string, reason: string) {
+    super('WITLINE_GUEST_CONFIG', 500, `stage '${stage}' rejected its configuration: ${reason}`);
+    this.stage = stage;
+  }
+}
+
+/** The guest trapped; its instance is discarded and replaced. */
+export class GuestTrapError extends WitlineError {
+  readonly stage: string;
+  constructor(stage: string, options?: { cause?: unknown }) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('WITLINE_GUEST_TRAP', 500, `stage '${stage}' trapped${why}`, options);
+    this.stage = stage;
+  }
+}
+
+/** The guest returned a response or request that cannot go on the wire. */
+export class GuestInvalidOutputError extends WitlineError {
+  readonly stage: string;
+  constructor(stage: string, reason: string) {
+    super('WITLINE_GUEST_INVALID_OUTPUT', 502, `stage '${stage}' returned an invalid value: ${reason}`);
+    this.stage = stage;
+  }
+}
+
+/** The request body is larger than `limits.maxBodyBytes`. */
+export class BodyTooLargeError extends WitlineError {
+  constructor(limit: number) {
+    super('WITLINE_BODY_TOO_LARGE', 413, `request body exceeds ${limit} bytes`);
+  }
+}
+
+/** The request headers are larger than `limits.maxHeaderBytes`. */
+export class HeadersTooLargeError extends WitlineError {
+  constructor(limit: number) {
+    super('WITLINE_HEADERS_TOO_LARGE', 431, `request headers exceed ${limit} bytes`);
+  }
+}
+
+/** The request URL is longer than `limits.maxUrlLength`. */
+export class UrlTooLongError extends WitlineError {
+  constructor(limit: number) {
+    super('WITLINE_URL_TOO_LONG', 414, `request URL exceeds ${limit} bytes`);
+  }
+}
+
+/** The request is malformed (bad method, URL or header). */
+export class BadRequestError extends WitlineError {
+  constructor(message: string) {
+    super('WITLINE_BAD_REQUEST', 400, message);
+  }
+}
+
+/** The terminal handler threw. */
+export class HandlerError extends WitlineError {
+  constructor(options?: { cause?: unknown }) {
+    super('WITLINE_HANDLER_FAILED', 500, 'the request handler failed', options);
+  }
+}
+
+/** The upstream could not be reached or answered badly. */
+export class UpstreamError extends WitlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WITLINE_UPSTREAM_FAILED', 502, message, options);
+  }
+}
+
+/** The upstream did not answer in time. */
+export class UpstreamTimeoutError extends WitlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WITLINE_UPSTREAM_TIMEOUT', 504, message, options);
+  }
+}
+
+/** The pipeline was closed. */
+export class PipelineClosedError extends WitlineError {
+  constructor() {
+    super('WITLINE_CLOSED', 503, 'the pipeline is closed');
+  }
+}

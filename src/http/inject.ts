@@ -1,0 +1,72 @@
+import { BadRequestError } from '../errors.js';
+import { bodyBytes, headerList, type HeadersInit, type RequestContext, type WitRequest, type WitResponse } from '../types.js';
+import { checkBodySize, checkHead, type Limits } from './limits.js';
+
+/** A request for {@link Pipeline.inject}. */
+export interface InjectRequest {
+  method?: string;
+  /** Path and query; default `/`. */
+  url?: string;
+  headers?: HeadersInit;
+  body?: string | Uint8Array;
+  /** The client address guests see through the `context` capability. Default 127.0.0.1. */
+  remoteAddress?: string;
+}
+
+/** What {@link Pipeline.inject} resolves to. */
+export interface InjectResponse {
+  status: number;
+  /** Lower-cased names; repeated headers joined with ", " (set-cookie kept as an array). */
+  headers: Record<string, string | string[]>;
+  /** Headers as sent, in order, with their case. */
+  rawHeaders: Array<[string, string]>;
+  body: Buffer;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+/** Build the WIT request an injected request stands for, applying the socket's limits. */
+export function injectedRequest(opts: InjectRequest, limits: Limits): { req: WitRequest; ctx: RequestContext } {
+  const method = (opts.method ?? 'GET').toUpperCase();
+  const uri = opts.url ?? '/';
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) throw new BadRequestError(`invalid method ${JSON.stringify(method)}`);
+  if (!uri.startsWith('/') && uri !== '*') throw new BadRequestError(`invalid request target ${JSON.stringify(uri)}`);
+  const headers = headerList(opts.headers);
+  checkHead(method, uri, headers, limits);
+  const body = opts.body === undefined ? undefined : bodyBytes(opts.body);
+  if (body) {
+    checkBodySize(body.byteLength, limits);
+    if (!headers.some(([k]) => k.toLowerCase() === 'content-length')) headers.push(['content-length', String(body.byteLength)]);
+  }
+  return { req: { method, uri, headers, body }, ctx: { remoteAddress: opts.remoteAddress ?? '127.0.0.1' } };
+}
+
+/** The response as a client would read it: framing headers set by the host, as on a socket. */
+export function injectResponse(resp: WitResponse): InjectResponse {
+  const raw = wireHeaders(resp);
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of raw) {
+    const l = k.toLowerCase();
+    const prev = headers[l];
+    if (l === 'set-cookie') headers[l] = [...((prev as string[] | undefined) ?? []), v];
+    else headers[l] = prev === undefined ? v : `${prev}, ${v}`;
+  }
+  const body = Buffer.from(resp.body.buffer, resp.body.byteOffset, resp.body.byteLength);
+  return {
+    status: resp.status,
+    headers,
+    rawHeaders: raw,
+    body,
+    text: () => body.toString('utf8'),
+    json: () => JSON.parse(body.toString('utf8')),
+  };
+}
+
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+/** Headers as witline writes them: the host owns framing, so the body length is authoritative. */
+export function wireHeaders(resp: WitResponse): Array<[string, string]> {
+  const out = resp.headers.filter(([k]) => !FRAMING.has(k.toLowerCase()));
+  if (resp.status !== 204 && resp.status !== 304) out.push(['content-length', String(resp.body.byteLength)]);
+  return out;
+}

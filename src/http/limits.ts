@@ -1,0 +1,43 @@
+import { BodyTooLargeError, HeadersTooLargeError, UrlTooLongError } from '../errors.js';
+import type { HeaderList } from '../types.js';
+
+/** Request size limits, enforced the same way on sockets and in `inject()`. */
+export interface Limits {
+  /** Largest request body, bytes: 413 past it. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Largest request line plus headers, bytes: 431 past it. Default 16 KiB. */
+  maxHeaderBytes: number;
+  /** Most header fields: 431 past it. Default 100. */
+  maxHeaderCount: number;
+  /** Longest request target, bytes: 414 past it. Default 8 KiB. */
+  maxUrlLength: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 1024 * 1024,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+  maxUrlLength: 8 * 1024,
+};
+
+export function resolveLimits(partial?: Partial<Limits>): Limits {
+  const limits = { ...DEFAULT_LIMITS, ...partial };
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`limits.${k} must be a positive integer, got ${v}`);
+  }
+  return limits;
+}
+
+/** Check the request line and headers; the body is checked as it arrives. */
+export function checkHead(method: string, uri: string, headers: HeaderList, limits: Limits): void {
+  if (Buffer.byteLength(uri) > limits.maxUrlLength) throw new UrlTooLongError(limits.maxUrlLength);
+  if (headers.length > limits.maxHeaderCount) throw new HeadersTooLargeError(limits.maxHeaderBytes);
+  // As HTTP/1.1 puts them on the wire: "METHOD uri HTTP/1.1\r\n" and "name: value\r\n" each.
+  let size = method.length + Buffer.byteLength(uri) + 11;
+  for (const [k, v] of headers) size += Buffer.byteLength(k) + Buffer.byteLength(v) + 4;
+  if (size > limits.maxHeaderBytes) throw new HeadersTooLargeError(limits.maxHeaderBytes);
+}
+
+export function checkBodySize(size: number, limits: Limits): void {
+  if (size > limits.maxBodyBytes) throw new BodyTooLargeError(limits.maxBodyBytes);
+}

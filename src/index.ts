@@ -1,0 +1,27 @@
+export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
+export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource } from './pipeline/stage.js';
+export type { UpstreamOptions } from './pipeline/terminal.js';
+export type { InjectRequest, InjectResponse } from './http/inject.js';
+export type { Limits } from './http/limits.js';
+export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
+export type { Logger, LogLevel } from './host/log.js';
+export type { Capability } from './host/capabilities.js';
+export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './types.js';
+export {
+  WitlineError,
+  InvalidConfigError,
+  ComponentLoadError,
+  ImportDeniedError,
+  InvalidComponentError,
+  GuestConfigError,
+  GuestTrapError,
+  GuestInvalidOutputError,
+  BodyTooLargeError,
+  HeadersTooLargeError,
+  UrlTooLongError,
+  BadRequestError,
+  HandlerError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  PipelineClosedError,
+} from './errors.js';

@@ -1,0 +1,226 @@
+import type { Server } from 'node:http';
+import { readComponent } from '../component/load.js';
+import { transpileCached } from '../component/cache.js';
+import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { Guest } from '../component/guest.js';
+import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
+import type { HostServices } from '../host/imports.js';
+import { MemoryStore, type KvStore } from '../host/kv.js';
+import { defaultLogger, type Logger } from '../host/log.js';
+import { InvalidConfigError, PipelineClosedError, WitlineError } from '../errors.js';
+import { createEdge } from '../http/server.js';
+import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
+import { resolveLimits, type Limits } from '../http/limits.js';
+import type { Handler, RequestContext, WitRequest, WitResponse } from '../types.js';
+import { runOnion } from './run.js';
+import type { Stage } from './stage.js';
+import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
+
+/** Options of {@link pipeline}. */
+export interface PipelineOptions {
+  /** What answers after the request phase: a function, an upstream base URL, or (default) 404. */
+  handler?: Handler | string | URL;
+  /** Forwarding settings when `handler` is an upstream URL. */
+  upstream?: UpstreamOptions;
+  /** The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`. */
+  kv?: KvStore;
+  /** Wall-clock time in epoch ms, for guests and the default store. Default `Date.now`. */
+  clock?: () => number;
+  logger?: Logger;
+  limits?: Partial<Limits>;
+  /** Transpile cache folder; default `$WITLINE_CACHE_DIR`, else `node_modules/.cache/witline`. */
+  cacheDir?: string;
+}
+
+/** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
+export interface PipelineDescription {
+  mode: 'per-hop';
+  terminal: string;
+  stages: Array<{
+    name: string;
+    phases: Array<'request' | 'response'>;
+    capabilities: string[];
+    imports: string[];
+    cache: 'hit' | 'miss' | 'loading';
+    transpileMs: number;
+    compileMs: number;
+    replacedInstances: number;
+  }>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A chain of WebAssembly middleware in front of a handler.
+ *
+ * @example
+ * ```ts
+ * const p = pipeline([auth({ secret }), rateLimit({ burst: 20, perSecond: 10 })], { handler: 'http://127.0.0.1:3000' })
+ * const res = await p.inject({ url: '/health' })
+ * await p.listen({ port: 8080 })
+ * ```
+ */
+export class Pipeline {
+  readonly stages: readonly Stage[];
+  readonly limits: Limits;
+  readonly #host: HostServices;
+  readonly #terminal: TerminalHandle;
+  readonly #cacheDir: string | undefined;
+  readonly #servers = new Set<Server>();
+  #guests: Guest[] = [];
+  #ready: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
+    for (const [i, s] of stages.entries()) {
+      if (s?.kind !== 'witline.stage') throw new InvalidConfigError(`stages[${i}] is not a stage (use stage() or a middleware factory)`);
+    }
+    this.stages = stages;
+    this.limits = resolveLimits(options.limits);
+    const clock = options.clock ?? Date.now;
+    let kv = options.kv;
+    if (!kv) {
+      const store = new MemoryStore({ now: clock });
+      kv = store;
+    }
+    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
+    this.#terminal = terminal(options.handler, options.upstream);
+    this.#cacheDir = options.cacheDir;
+  }
+
+  /** Load, transpile (or find in the cache), instantiate and configure every stage. Idempotent. */
+  ready(): Promise<void> {
+    this.#ready ??= this.#load();
+    return this.#ready;
+  }
+
+  async #load(): Promise<void> {
+    this.#guests = await Promise.all(
+      this.stages.map(async (s) => {
+        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
+        const shape = worldShape(component.wit);
+        const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
+        checkImports(s.name, shape, capabilities);
+        const phases = checkExports(s.name, shape);
+        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host });
+      }),
+    );
+  }
+
+  /** Run one request through the chain. Never rejects: failures become error responses. */
+  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+    try {
+      if (this.#closed) throw new PipelineClosedError();
+      await this.ready();
+      return await runOnion(this.#guests, this.#terminal.call, req, ctx, this.#host);
+    } catch (err) {
+      return this.errorResponse(err);
+    }
+  }
+
+  /** The response a failure gets: its status, and a JSON body naming its stable code. */
+  errorResponse(err: unknown): WitResponse {
+    const e = err instanceof WitlineError ? err : new WitlineError('WITLINE_INTERNAL', 500, 'internal error', { cause: err });
+    if (e.statusCode >= 500) {
+      const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
+      this.#host.logger.error(e.message, { code: e.code, cause });
+    }
+    const body = encoder.encode(JSON.stringify({ error: e.code, message: e.message }));
+    return { status: e.statusCode, headers: [['content-type', 'application/json']], body };
+  }
+
+  /**
+   * Run a request in-process, with no socket, under the same limits as the server.
+   *
+   * @example
+   * ```ts
+   * const res = await p.inject({ method: 'POST', url: '/items', headers: { authorization: `Bearer ${token}` }, body: '{}' })
+   * expect(res.status).toBe(201)
+   * ```
+   */
+  async inject(request: InjectRequest = {}): Promise<InjectResponse> {
+    let resp: WitResponse;
+    try {
+      const { req, ctx } = injectedRequest(request, this.limits);
+      resp = await this.handle(req, ctx);
+    } catch (err) {
+      resp = this.errorResponse(err);
+    }
+    return injectResponse(resp);
+  }
+
+  /**
+   * Serve on node:http; resolves to the listening server once every stage is loaded.
+   *
+   * @example
+   * ```ts
+   * const server = await p.listen({ port: 0 })
+   * console.log(server.address())
+   * ```
+   */
+  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+    await this.ready();
+    const server = createEdge(this, this.limits);
+    this.#servers.add(server);
+    server.on('close', () => this.#servers.delete(server));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return server;
+  }
+
+  /** How the pipeline was planned: stages, phases, capabilities and cache use. */
+  describe(): PipelineDescription {
+    return {
+      mode: 'per-hop',
+      terminal: this.#terminal.describe(),
+      stages: this.stages.map((s, i) => {
+        const g = this.#guests[i];
+        const c = g?.spec.component;
+        return {
+          name: s.name,
+          phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
+          capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
+          imports: c ? worldShape(c.wit).imports : [],
+          cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
+          transpileMs: c?.transpileMs ?? 0,
+          compileMs: c?.compileMs ?? 0,
+          replacedInstances: g?.replaced ?? 0,
+        };
+      }),
+    };
+  }
+
+  /** Stop every server this pipeline listens on and release upstream connections. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(
+      [...this.#servers].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeIdleConnections();
+          }),
+      ),
+    );
+    await this.#terminal.close();
+  }
+}
+
+/**
+ * Chain stages in front of a handler.
+ *
+ * @example
+ * ```ts
+ * import { pipeline } from 'witline'
+ * import { auth, rateLimit, transform } from 'witline/middleware'
+ * await pipeline([auth({ secret }), rateLimit({ burst: 10, perSecond: 5 }), transform({})], { handler }).listen({ port: 8080 })
+ * ```
+ */
+export function pipeline(stages: readonly Stage[], options?: PipelineOptions): Pipeline {
+  return new Pipeline(stages, options);
+}

@@ -1,0 +1,113 @@
+import { HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../errors.js';
+import { bodyBytes, headerList, type Handler, type HeaderList, type RequestContext, type WitRequest, type WitResponse } from '../types.js';
+import { checkResponse } from './validate.js';
+
+/** Options for forwarding to an upstream URL. */
+export interface UpstreamOptions {
+  /** Time to wait for the upstream's response headers, and between body chunks. Default 30 s. */
+  timeoutMs?: number;
+  /** Connections kept per upstream origin. Default 128. */
+  connections?: number;
+  /** Largest upstream response body accepted, bytes. Default 16 MiB. */
+  maxResponseBytes?: number;
+}
+
+export interface TerminalHandle {
+  call(req: WitRequest, ctx: RequestContext): Promise<WitResponse>;
+  close(): Promise<void>;
+  describe(): string;
+}
+
+const NOT_FOUND = new TextEncoder().encode('{"error":"not_found"}');
+
+// RFC 9110 §7.6.1 connection-specific fields, never forwarded.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function stripHopByHop(headers: HeaderList): HeaderList {
+  const named = new Set<string>();
+  for (const [k, v] of headers) if (k.toLowerCase() === 'connection') for (const t of v.split(',')) named.add(t.trim().toLowerCase());
+  return headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return !HOP_BY_HOP.has(l) && !named.has(l);
+  });
+}
+
+function fromHandler(handler: Handler): TerminalHandle {
+  return {
+    async call(req, ctx) {
+      let out;
+      try {
+        out = await handler(req, ctx);
+      } catch (err) {
+        if (err instanceof WitlineError) throw err;
+        throw new HandlerError({ cause: err });
+      }
+      return checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+    },
+    close: async () => {},
+    describe: () => 'handler',
+  };
+}
+
+function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
+  const timeout = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+  // undici is loaded only when a pipeline forwards upstream.
+  const pool = import('undici').then(({ Pool }) => new Pool(base.origin, { connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout }));
+  const prefix = base.pathname.replace(/\/$/, '');
+  return {
+    async call(req, ctx) {
+      const headers = stripHopByHop(req.headers).filter(([k]) => k.toLowerCase() !== 'host' && k.toLowerCase() !== 'content-length');
+      const incomingHost = req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1];
+      const prior = req.headers.filter(([k]) => k.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
+      const forwarded = headers.filter(([k]) => k.toLowerCase() !== 'x-forwarded-for');
+      forwarded.push(['x-forwarded-for', [...prior, ctx.remoteAddress].join(', ')]);
+      if (incomingHost && !forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-host')) forwarded.push(['x-forwarded-host', incomingHost]);
+      if (!forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-proto')) forwarded.push(['x-forwarded-proto', 'http']);
+      try {
+        const res = await (await pool).request({
+          path: prefix + req.uri,
+          method: req.method as never,
+          headers: forwarded.flat(),
+          body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined,
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            res.body.destroy();
+            throw new UpstreamError(`upstream response body exceeds ${maxBytes} bytes`);
+          }
+          chunks.push(chunk);
+        }
+        const out: HeaderList = [];
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v === undefined) continue;
+          for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);
+        }
+        return checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: Buffer.concat(chunks) });
+      } catch (err) {
+        if (err instanceof WitlineError) throw err;
+        const code = (err as { code?: string }).code ?? '';
+        if (/TIMEOUT/.test(code)) throw new UpstreamTimeoutError(`upstream ${base.origin} timed out (${code})`, { cause: err });
+        throw new UpstreamError(`upstream ${base.origin} failed: ${(err as Error).message}`, { cause: err });
+      }
+    },
+    async close() {
+      await (await pool).close();
+    },
+    describe: () => `upstream ${base.href}`,
+  };
+}
+
+/** The terminal for a handler function, an upstream URL, or the default 404. */
+export function terminal(handler: Handler | string | URL | undefined, upstream: UpstreamOptions = {}): TerminalHandle {
+  if (typeof handler === 'function') return fromHandler(handler);
+  if (handler !== undefined) return fromUpstream(new URL(String(handler)), upstream);
+  return {
+    call: async () => ({ status: 404, headers: [['content-type', 'application/json']], body: NOT_FOUND }),
+    close: async () => {},
+    describe: () => '404',
+  };
+}

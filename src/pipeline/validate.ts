@@ -1,0 +1,39 @@
+import { GuestInvalidOutputError } from '../errors.js';
+import type { HeaderList, WitRequest, WitResponse } from '../types.js';
+
+// RFC 9110 token, and the field-value characters Node itself accepts on the wire.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const BAD_URI = /[^\x21-\x7e]/;
+
+function checkHeaders(stage: string, headers: HeaderList): void {
+  for (const [name, value] of headers) {
+    if (!TOKEN.test(name)) throw new GuestInvalidOutputError(stage, `header name ${JSON.stringify(name)} is not a token`);
+    if (BAD_VALUE.test(value)) {
+      throw new GuestInvalidOutputError(stage, `header ${name} has a forbidden character (CR, LF, NUL or control)`);
+    }
+  }
+}
+
+/** A response a stage or handler produced must be writable as is, or it is a 502. */
+export function checkResponse(stage: string, resp: WitResponse): WitResponse {
+  const { status } = resp;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new GuestInvalidOutputError(stage, `status ${status} is not a final HTTP status (200-599)`);
+  }
+  checkHeaders(stage, resp.headers);
+  if ((status === 204 || status === 304) && resp.body.byteLength > 0) {
+    throw new GuestInvalidOutputError(stage, `a ${status} response cannot have a body`);
+  }
+  return resp;
+}
+
+/** A request a stage passes on must be a valid HTTP request, or it is a 502. */
+export function checkRequest(stage: string, req: WitRequest): WitRequest {
+  if (!TOKEN.test(req.method)) throw new GuestInvalidOutputError(stage, `method ${JSON.stringify(req.method)} is not a token`);
+  if (req.uri.length === 0 || BAD_URI.test(req.uri) || !(req.uri[0] === '/' || req.uri === '*' || /^https?:\/\//i.test(req.uri))) {
+    throw new GuestInvalidOutputError(stage, `uri ${JSON.stringify(req.uri.slice(0, 100))} is not a valid request target`);
+  }
+  checkHeaders(stage, req.headers);
+  return req;
+}

@@ -1,0 +1,7 @@
+import { stage, type StageOptions } from '../../src/index.js';
+import { bundledComponent } from '../../src/middleware/bundled.js';
+
+/** The echo conformance guest built from middleware/echo (a real component, not a fake). */
+export function echo(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'echo', capabilities: ['log'], ...options, component: bundledComponent('echo') });
+}
