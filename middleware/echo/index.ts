@@ -1,15 +1,22 @@
-// echo: a conformance guest. The request phase answers with the request it got,
-// encoded into the response (method, uri and headers as response headers, the body
-// as the body), unless `x-echo-pass` is set, in which case it passes the request on
-// unchanged. The response phase returns the response unchanged, plus `x-echo: 1`.
-import { Action, Config, Request, Response, Headers } from "../sdk";
+// echo: the conformance and test guest. Behaviour, driven by request headers so that
+// tests can make one real component do each thing a guest can do:
+//   x-echo-pass        pass the request on (appending `x-echo-trail: <tag>`), else
+//                      answer with the request reflected: method, uri and headers as
+//                      `x-echo-*` response headers, the body as the body;
+//   x-echo-status: N   answer with status N (any u16, valid or not);
+//   x-echo-header-from-body: NAME   answer with a header NAME whose value is the body;
+// and by settings: `tag` (names the stage in trails), `trap-on` (a uri that traps).
+// The response phase appends `x-echo: <tag>`, so several echo stages show their order.
+import { Action, Config, Request, Response, Headers, fromUtf8 } from "../sdk";
 
 let trapOn: string = "";
+let tag: string = "echo";
 
 export function configure(config: Config): string | null {
   for (let i = 0; i < config.keys.length; i++) {
     const k = config.keys[i];
     if (k == "trap-on") trapOn = config.values[i];
+    else if (k == "tag") tag = config.values[i];
     else return "echo: unknown setting '" + k + "'";
   }
   return null;
@@ -17,16 +24,25 @@ export function configure(config: Config): string | null {
 
 export function onRequest(req: Request): Action {
   if (trapOn.length > 0 && req.uri == trapOn) unreachable();
-  if (req.headers.has("x-echo-pass")) return Action.next(req);
+  if (req.headers.has("x-echo-pass")) {
+    req.headers.append("x-echo-trail", tag);
+    return Action.next(req);
+  }
   const h = new Headers();
   h.append("x-echo-method", req.method);
   h.append("x-echo-uri", req.uri);
   for (let i = 0; i < req.headers.length; i++) h.append("x-echo-h-" + req.headers.names[i], req.headers.values[i]);
   const body = req.body;
-  return Action.respond(new Response(200, h, body === null ? new Uint8Array(0) : body));
+  const bytes = body === null ? new Uint8Array(0) : body;
+  const fromBody = req.headers.get("x-echo-header-from-body");
+  if (fromBody !== null) h.append(fromBody, fromUtf8(bytes));
+  let status: u16 = 200;
+  const s = req.headers.get("x-echo-status");
+  if (s !== null) status = <u16>I32.parseInt(s);
+  return Action.respond(new Response(status, h, bytes));
 }
 
 export function onResponse(req: Request, resp: Response): Response {
-  resp.headers.append("x-echo", "1");
+  resp.headers.append("x-echo", tag);
   return resp;
 }
