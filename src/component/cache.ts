@@ -24,10 +24,16 @@ export interface Transpiled {
   key: string;
   dir: string;
   /** jco's `instantiate(getCoreModule, imports)`. */
-  instantiate: (getCoreModule: (name: string) => WebAssembly.Module, imports: object) => Promise<Record<string, any>>;
+  instantiate: (
+    getCoreModule: (name: string) => WebAssembly.Module,
+    imports: object,
+    instantiateCore?: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>,
+  ) => Promise<Record<string, any>>;
   cores: Map<string, WebAssembly.Module>;
   /** The component's world as WIT text. */
   wit: string;
+  /** Whether the witline handlers are lifted with UTF-8 strings, so the codec may call them directly. */
+  codec: boolean;
   /** True when this process transpiled it; false when it came from the cache. */
   transpiled: boolean;
   /** Time spent on transpile (0 on a hit) and on compiling core modules, ms. */
@@ -36,10 +42,15 @@ export interface Transpiled {
 }
 
 interface Meta {
+  format: number;
   jco: string;
   wit: string;
+  codec: boolean;
   cores: string[];
 }
+
+// Part of the cache key: bumped when what an entry holds changes, so old entries are never read.
+const FORMAT = 2;
 
 let jcoVersion: string | undefined;
 function toolVersion(): string {
@@ -57,11 +68,20 @@ export function cacheDir(option?: string): string {
 
 function keyOf(bytes: Uint8Array): string {
   return createHash('sha256')
-    .update(toolVersion())
+    .update(`${FORMAT}:${toolVersion()}`)
     .update(JSON.stringify(TRANSPILE_OPTIONS))
     .update(bytes)
     .digest('hex')
     .slice(0, 32);
+}
+
+/**
+ * The codec writes and reads UTF-8 only: a component whose witline handlers are lifted
+ * with another string encoding (UTF-16, latin1+UTF-16) keeps jco's generic bindings.
+ */
+function handlersLiftUtf8(wat: string): boolean {
+  const lifts = wat.split('\n').filter((l) => l.includes('canon lift') && /#on-(request|response)\b/.test(l));
+  return lifts.length > 0 && lifts.every((l) => !/string-encoding=(?!utf8\b)/.test(l));
 }
 
 async function readMeta(dir: string): Promise<Meta | undefined> {
@@ -76,9 +96,11 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
   const jco = await import('@bytecodealliance/jco');
   let files: Record<string, Uint8Array>;
   let wit: string;
+  let codec: boolean;
   try {
     ({ files } = await jco.transpile(bytes, TRANSPILE_OPTIONS as never));
     wit = await jco.componentWit(bytes);
+    codec = handlersLiftUtf8(await jco.print(bytes));
   } catch (err) {
     throw new ComponentLoadError(`jco could not transpile the component: ${(err as Error).message ?? err}`, { cause: err });
   }
@@ -93,7 +115,7 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
     await writeFile(join(tmp, name), data);
     if (name.endsWith('.wasm')) cores.push(name);
   }
-  const meta: Meta = { jco: toolVersion(), wit, cores };
+  const meta: Meta = { format: FORMAT, jco: toolVersion(), wit, codec, cores };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
   try {
     await rename(tmp, dir);
@@ -145,6 +167,7 @@ async function load(bytes: Uint8Array, key: string, root: string): Promise<Trans
     instantiate: mod.instantiate,
     cores,
     wit: meta.wit,
+    codec: meta.codec === true,
     transpiled,
     transpileMs,
     compileMs: performance.now() - t1,

@@ -1,6 +1,10 @@
 import type { Capability } from '../host/capabilities.js';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
+import { recordingInstantiateCore, type CoreExports } from './core.js';
+import { lowerRequest, lowerResponse } from '../abi/lower.js';
+import { liftAction, liftResponse } from '../abi/lift.js';
+import { AbiError } from '../abi/memory.js';
 import type { WitAction, WitRequest, WitResponse } from '../types.js';
 import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../errors.js';
 
@@ -8,7 +12,12 @@ const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
 const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';
 const CONFIG = 'witline:middleware/config@0.1.0';
 
+/** How a guest's handlers are called: witline's codec over the core exports, or jco's bindings. */
+export type Binding = 'codec' | 'jco';
+
 interface Instance {
+  /** Present when the codec can call the core exports directly. */
+  core?: CoreExports;
   onRequest?: (req: WitRequest) => WitAction;
   onResponse?: (req: WitRequest, resp: WitResponse) => WitResponse;
 }
@@ -21,18 +30,22 @@ export interface GuestSpec {
   capabilities: readonly Capability[];
   phases: { request: boolean; response: boolean; configure: boolean };
   host: HostServices;
+  /** Preferred binding; the codec is used only where the component allows it. Default 'codec'. */
+  binding?: Binding;
 }
 
 /**
  * One stage's live guest instance. Calls are synchronous, so one instance serves every
- * request of the thread in turn. A call that throws (a trap, or a value jco cannot lift)
- * leaves the instance in an unknown state: it is dropped at once, never re-entered, and a
- * replacement is instantiated from the already-compiled core modules.
+ * request of the thread in turn. A call that throws (a trap, or a value that cannot be
+ * lifted) leaves the instance in an unknown state: it is dropped at once, never
+ * re-entered, and a replacement is instantiated from the already-compiled core modules.
  */
 export class Guest {
   readonly spec: GuestSpec;
   #instance: Instance | undefined;
   #pending: Promise<Instance> | undefined;
+  // Flat arguments for one call: a request (9) and a response (5).
+  readonly args = new Int32Array(14);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
 
@@ -47,63 +60,77 @@ export class Guest {
     return g;
   }
 
+  /** The binding actually in use. */
+  get binding(): Binding {
+    return this.spec.binding !== 'jco' && this.spec.component.codec ? 'codec' : 'jco';
+  }
+
   async #instantiate(): Promise<Instance> {
     const { component, stage, capabilities, host } = this.spec;
+    const recorder = recordingInstantiateCore();
     let exports: Record<string, any>;
     try {
-      exports = await component.instantiate((name) => {
-        const m = component.cores.get(name);
-        if (!m) throw new Error(`missing core module ${name}`);
-        return m;
-      }, hostImports(stage, capabilities, host));
+      exports = await component.instantiate(
+        (name) => {
+          const m = component.cores.get(name);
+          if (!m) throw new Error(`missing core module ${name}`);
+          return m;
+        },
+        hostImports(stage, capabilities, host),
+        recorder.instantiateCore,
+      );
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
     if (this.spec.phases.configure) {
-      let result: unknown;
       try {
-        result = exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v]));
+        exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v]));
       } catch (err) {
-        // jco throws the `err` arm of a result as a ComponentError with the payload.
+        // jco throws the `err` arm of a result as an error carrying the payload.
         const payload = (err as { payload?: unknown }).payload;
-        if (typeof payload === 'string') throw new GuestConfigError(stage, payload);
-        throw new GuestConfigError(stage, (err as Error).message);
+        throw new GuestConfigError(stage, typeof payload === 'string' ? payload : (err as Error).message);
       }
-      void result;
     } else if (this.spec.config.length) {
       throw new GuestConfigError(stage, 'the component takes no configuration (it does not export config)');
     }
-    return { onRequest: exports[REQUEST_HANDLER]?.onRequest, onResponse: exports[RESPONSE_HANDLER]?.onResponse };
+    const core = this.binding === 'codec' ? recorder.find() : undefined;
+    if (this.binding === 'codec' && !core) {
+      throw new ComponentLoadError(`stage '${stage}': the codec could not find the core exports behind the handlers`);
+    }
+    return { core, onRequest: exports[REQUEST_HANDLER]?.onRequest, onResponse: exports[RESPONSE_HANDLER]?.onResponse };
   }
 
   /** The live instance, or a promise of its replacement while one is being made. */
   instance(): Instance | Promise<Instance> {
     if (this.#instance) return this.#instance;
-    if (!this.#pending) {
-      this.#pending = this.#instantiate().then(
-        (inst) => {
-          this.#instance = inst;
-          this.#pending = undefined;
-          return inst;
-        },
-        (err) => {
-          this.#pending = undefined;
-          throw err;
-        },
-      );
-    }
+    this.#pending ??= this.#instantiate().then(
+      (inst) => {
+        this.#instance = inst;
+        this.#pending = undefined;
+        return inst;
+      },
+      (err) => {
+        this.#pending = undefined;
+        throw err;
+      },
+    );
     return this.#pending;
   }
 
-  #fail(err: unknown): never {
+  /** The live instance's core exports, or undefined while it is being replaced. */
+  get core(): CoreExports | undefined {
+    return this.#instance?.core;
+  }
+
+  /** Drop the instance after a failed call and turn the failure into a witline error. */
+  fail(err: unknown): never {
     this.#instance = undefined;
     this.replaced++;
     // Start the replacement now so the next request does not pay for it.
-    void Promise.resolve(this.instance()).catch((e) => this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated`, { error: String(e) }));
-    if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) throw new GuestTrapError(this.spec.stage, { cause: err });
-    if (err instanceof TypeError || (err instanceof Error && /invalid|lift|utf-?8|discriminant/i.test(err.message))) {
-      throw new GuestInvalidOutputError(this.spec.stage, err.message);
-    }
+    void Promise.resolve(this.instance()).catch((e) =>
+      this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated`, { error: String(e) }),
+    );
+    if (err instanceof AbiError || err instanceof TypeError) throw new GuestInvalidOutputError(this.spec.stage, err.message);
     throw new GuestTrapError(this.spec.stage, { cause: err });
   }
 
@@ -112,9 +139,17 @@ export class Guest {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req));
     try {
-      return inst.onRequest!(req);
+      const core = inst.core;
+      if (!core) return inst.onRequest!(req);
+      const a = this.args;
+      lowerRequest(core.mem, req, a, 0);
+      const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+      core.mem.refresh();
+      const action = liftAction(core.mem, ptr);
+      core.postOnRequest?.(ptr);
+      return action;
     } catch (err) {
-      this.#fail(err);
+      this.fail(err);
     }
   }
 
@@ -123,9 +158,18 @@ export class Guest {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp));
     try {
-      return inst.onResponse!(req, resp);
+      const core = inst.core;
+      if (!core) return inst.onResponse!(req, resp);
+      const a = this.args;
+      lowerRequest(core.mem, req, a, 0);
+      lowerResponse(core.mem, resp, a, 9);
+      const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+      core.mem.refresh();
+      const out = liftResponse(core.mem, ptr);
+      core.postOnResponse?.(ptr);
+      return out;
     } catch (err) {
-      this.#fail(err);
+      this.fail(err);
     }
   }
 }

@@ -1,0 +1,88 @@
+import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
+import { AbiError, type GuestMemory } from './memory.js';
+
+/**
+ * The fused hop: a value one guest returned is copied straight into another memory,
+ * string by string, relocating pointers per the Canonical ABI layout, with no JS value
+ * in between. Strings are not re-validated here: the component model promises valid
+ * UTF-8 from a conforming guest, and everything is validated when it is lifted at the
+ * segment's edge.
+ */
+
+/** A memory a hop can write into: a guest's, or a host-side snapshot (see Snapshot). */
+export interface HopTarget {
+  u8: Uint8Array;
+  u32: Uint32Array;
+  alloc(size: number, align: number): number;
+}
+
+function copyRun(src: GuestMemory | HopTarget, ptr: number, len: number, dst: HopTarget, align: number): number {
+  if (len === 0) return align;
+  if (ptr + len > src.u8.byteLength) throw new AbiError('value out of bounds');
+  const to = dst.alloc(len, align);
+  dst.u8.set(src.u8.subarray(ptr, ptr + len), to);
+  return to;
+}
+
+function copyHeaders(src: GuestMemory | HopTarget, at: number, dst: HopTarget, out: Int32Array, o: number): void {
+  const base = src.u32[at >>> 2];
+  const n = src.u32[(at >>> 2) + 1];
+  if (n === 0) {
+    out[o] = 4;
+    out[o + 1] = 0;
+    return;
+  }
+  if (base % 4 !== 0 || base + n * HEADER_SIZE > src.u8.byteLength) throw new AbiError('header list out of bounds');
+  const list = dst.alloc(n * HEADER_SIZE, 4);
+  for (let i = 0; i < n; i++) {
+    const e = (base + i * HEADER_SIZE) >>> 2;
+    const s32 = src.u32;
+    const nameLen = s32[e + 1];
+    const valueLen = s32[e + 3];
+    const name = copyRun(src, s32[e], nameLen, dst, 1);
+    const value = copyRun(src, s32[e + 2], valueLen, dst, 1);
+    const d = (list + i * HEADER_SIZE) >>> 2;
+    const d32 = dst.u32; // after the allocations: they may have grown the memory
+    d32[d] = name;
+    d32[d + 1] = nameLen;
+    d32[d + 2] = value;
+    d32[d + 3] = valueLen;
+  }
+  out[o] = list;
+  out[o + 1] = n;
+}
+
+/** Copy the request record at `ptr` in `src` into `dst`, as 9 flat values at `out[o..]`. */
+export function copyRequest(src: GuestMemory | HopTarget, ptr: number, dst: HopTarget, out: Int32Array, o: number): void {
+  if (ptr % 4 !== 0 || ptr + REQUEST.size > src.u8.byteLength) throw new AbiError('request out of bounds');
+  const w = ptr >>> 2;
+  const mLen = src.u32[w + 1];
+  const uLen = src.u32[w + 3];
+  out[o] = copyRun(src, src.u32[w], mLen, dst, 1);
+  out[o + 1] = mLen;
+  out[o + 2] = copyRun(src, src.u32[w + 2], uLen, dst, 1);
+  out[o + 3] = uLen;
+  copyHeaders(src, ptr + REQUEST.headers, dst, out, o + 4);
+  const tag = src.u8[ptr + REQUEST.bodyTag];
+  if (tag > 1) throw new AbiError(`invalid option discriminant ${tag}`);
+  out[o + 6] = tag;
+  if (tag === 1) {
+    const len = src.u32[w + 8];
+    out[o + 7] = copyRun(src, src.u32[w + 7], len, dst, 1);
+    out[o + 8] = len;
+  } else {
+    out[o + 7] = 0;
+    out[o + 8] = 0;
+  }
+}
+
+/** Copy the response record at `ptr` in `src` into `dst`, as 5 flat values at `out[o..]`. */
+export function copyResponse(src: GuestMemory | HopTarget, ptr: number, dst: HopTarget, out: Int32Array, o: number): void {
+  if (ptr % 4 !== 0 || ptr + RESPONSE.size > src.u8.byteLength) throw new AbiError('response out of bounds');
+  out[o] = src.u8[ptr] | (src.u8[ptr + 1] << 8);
+  copyHeaders(src, ptr + RESPONSE.headers, dst, out, o + 1);
+  const w = (ptr + RESPONSE.body) >>> 2;
+  const len = src.u32[w + 1];
+  out[o + 3] = copyRun(src, src.u32[w], len, dst, 1);
+  out[o + 4] = len;
+}

@@ -1,0 +1,52 @@
+import type { HeaderList, WitRequest, WitResponse } from '../types.js';
+import { HEADER_SIZE } from './layout.js';
+import type { GuestMemory } from './memory.js';
+
+/**
+ * Lower JS values into a guest's memory as flat core arguments, as the Canonical ABI
+ * does for an export's parameters: every string and list is its own `cabi_realloc`
+ * allocation, owned by the guest from then on.
+ */
+
+// Scratch for one (ptr, len) pair while the header array is being filled.
+const pair = new Int32Array(2);
+
+function lowerHeaders(mem: GuestMemory, headers: HeaderList, out: Int32Array, at: number): void {
+  const n = headers.length;
+  const base = n === 0 ? 4 : mem.alloc(n * HEADER_SIZE, 4);
+  for (let i = 0; i < n; i++) {
+    const h = headers[i];
+    // Each write may grow memory: re-read the view after it, never hold one across.
+    const e = (base + i * HEADER_SIZE) >>> 2;
+    mem.writeString(h[0], pair, 0);
+    mem.u32[e] = pair[0];
+    mem.u32[e + 1] = pair[1];
+    mem.writeString(h[1], pair, 0);
+    mem.u32[e + 2] = pair[0];
+    mem.u32[e + 3] = pair[1];
+  }
+  out[at] = base;
+  out[at + 1] = n;
+}
+
+/** A request as 9 flat values at `out[at..]`: method, uri, headers, body option. */
+export function lowerRequest(mem: GuestMemory, req: WitRequest, out: Int32Array, at: number): void {
+  mem.writeString(req.method, out, at);
+  mem.writeString(req.uri, out, at + 2);
+  lowerHeaders(mem, req.headers, out, at + 4);
+  if (req.body === undefined) {
+    out[at + 6] = 0;
+    out[at + 7] = 0;
+    out[at + 8] = 0;
+  } else {
+    out[at + 6] = 1;
+    mem.writeBytes(req.body, out, at + 7);
+  }
+}
+
+/** A response as 5 flat values at `out[at..]`: status, headers, body. */
+export function lowerResponse(mem: GuestMemory, resp: WitResponse, out: Int32Array, at: number): void {
+  out[at] = resp.status;
+  lowerHeaders(mem, resp.headers, out, at + 1);
+  mem.writeBytes(resp.body, out, at + 3);
+}

@@ -1,0 +1,117 @@
+/**
+ * A view on one guest's linear memory and allocator. Typed-array views are re-created
+ * only when the memory has grown (a grown memory detaches the old buffer, whose
+ * byteLength then reads 0), never per call.
+ */
+export interface CoreMemory {
+  memory: WebAssembly.Memory;
+  realloc: (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
+}
+
+/** A value a guest returned that does not fit its type or its memory: the guest is at fault. */
+export class AbiError extends Error {
+  override name = 'AbiError';
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decode(u8: Uint8Array, ptr: number, len: number): string {
+  try {
+    return decoder.decode(u8.subarray(ptr, ptr + len));
+  } catch {
+    throw new AbiError('string is not valid UTF-8');
+  }
+}
+
+export class GuestMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly #realloc: CoreMemory['realloc'];
+  u8: Uint8Array;
+  u32: Uint32Array;
+  u16: Uint16Array;
+
+  constructor(core: CoreMemory) {
+    this.memory = core.memory;
+    this.#realloc = core.realloc;
+    this.u8 = new Uint8Array(core.memory.buffer);
+    this.u32 = new Uint32Array(core.memory.buffer);
+    this.u16 = new Uint16Array(core.memory.buffer);
+  }
+
+  /** Re-create the views if a call into the guest grew its memory. */
+  refresh(): void {
+    if (this.u8.byteLength !== 0) return;
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.u16 = new Uint16Array(buf);
+  }
+
+  /** One `cabi_realloc` call: a fresh allocation the guest owns. */
+  alloc(size: number, align: number): number {
+    const ptr = this.#realloc(0, 0, align, size);
+    this.refresh();
+    if (ptr % align !== 0 || ptr + size > this.u8.byteLength) throw new AbiError(`cabi_realloc returned an invalid pointer ${ptr}`);
+    return ptr;
+  }
+
+  /**
+   * Lower a string: allocate its UTF-16 length and write it as ASCII; on the first
+   * non-ASCII character, grow the allocation to the UTF-8 length (as the Canonical ABI
+   * does for UTF-16 sources) and encode natively. Returns the byte length; the pointer
+   * goes to `out[at]`.
+   */
+  writeString(s: string, out: Int32Array, at: number): void {
+    const n = s.length;
+    let ptr = n === 0 ? 1 : this.alloc(n, 1);
+    let u8 = this.u8;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        const len = Buffer.byteLength(s, 'utf8');
+        ptr = this.#realloc(ptr, n, 1, len);
+        this.refresh();
+        u8 = this.u8;
+        encoder.encodeInto(s, u8.subarray(ptr, ptr + len));
+        out[at] = ptr;
+        out[at + 1] = len;
+        return;
+      }
+      u8[ptr + i] = c;
+    }
+    out[at] = ptr;
+    out[at + 1] = n;
+  }
+
+  /** Lower bytes into one allocation. */
+  writeBytes(b: Uint8Array, out: Int32Array, at: number): void {
+    const n = b.byteLength;
+    const ptr = n === 0 ? 1 : this.alloc(n, 1);
+    if (n) this.u8.set(b, ptr);
+    out[at] = ptr;
+    out[at + 1] = n;
+  }
+
+  /** Lift a string; short ASCII strings skip the decoder, invalid UTF-8 throws. */
+  readString(ptr: number, len: number): string {
+    const u8 = this.u8;
+    if (ptr + len > u8.byteLength) throw new AbiError('string out of bounds');
+    if (len <= 24) {
+      let s = '';
+      for (let i = 0; i < len; i++) {
+        const c = u8[ptr + i];
+        if (c > 0x7f) return decode(u8, ptr, len);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decode(u8, ptr, len);
+  }
+
+  /** Lift bytes as a copy the guest can no longer change. */
+  readBytes(ptr: number, len: number): Uint8Array {
+    if (ptr + len > this.u8.byteLength) throw new AbiError('list out of bounds');
+    return this.u8.slice(ptr, ptr + len);
+  }
+}
