@@ -13,6 +13,9 @@ import { injectedRequest, injectResponse, type InjectRequest, type InjectRespons
 import { resolveLimits, type Limits } from '../http/limits.js';
 import type { Handler, RequestContext, WitRequest, WitResponse } from '../types.js';
 import { runOnion } from './run.js';
+import { plan, type Fusion } from './plan.js';
+import type { Segment } from './segment.js';
+import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 
@@ -30,14 +33,31 @@ export interface PipelineOptions {
   limits?: Partial<Limits>;
   /** Transpile cache folder; default `$WITLINE_CACHE_DIR`, else `node_modules/.cache/witline`. */
   cacheDir?: string;
+  /**
+   * `'auto'` (default) fuses adjacent stages: a request moves from one stage's memory to
+   * the next with no JS objects and no awaits in between. `'off'`: per-hop mode, every
+   * hop lifted to JS and awaited.
+   */
+  fusion?: Fusion;
+  /**
+   * How stages are called: `'codec'` (default), witline's Canonical ABI codec over the
+   * core exports, where a component allows it; `'jco'`, jco's generated bindings (for
+   * comparison; never fused).
+   */
+  binding?: Binding;
 }
 
 /** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
 export interface PipelineDescription {
-  mode: 'per-hop';
+  fusion: Fusion;
   terminal: string;
+  /** The plan: each segment runs its stages per hop or fused. */
+  segments: Array<{ mode: 'per-hop' | 'fused'; stages: string[] }>;
   stages: Array<{
     name: string;
+    /** How this stage runs: per hop (codec or jco bindings) or inside a fused segment. */
+    mode: 'per-hop' | 'fused';
+    binding: Binding;
     phases: Array<'request' | 'response'>;
     capabilities: string[];
     imports: string[];
@@ -68,6 +88,9 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  #segments: Segment[] = [];
+  readonly #fusion: Fusion;
+  readonly #binding: Binding;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -86,6 +109,10 @@ export class Pipeline {
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
     this.#terminal = terminal(options.handler, options.upstream);
     this.#cacheDir = options.cacheDir;
+    this.#fusion = options.fusion ?? 'auto';
+    this.#binding = options.binding ?? 'codec';
+    if (this.#fusion !== 'auto' && this.#fusion !== 'off') throw new InvalidConfigError(`fusion must be 'auto' or 'off'`);
+    if (this.#binding !== 'codec' && this.#binding !== 'jco') throw new InvalidConfigError(`binding must be 'codec' or 'jco'`);
   }
 
   /** Load, transpile (or find in the cache), instantiate and configure every stage. Idempotent. */
@@ -102,9 +129,10 @@ export class Pipeline {
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = checkExports(s.name, shape);
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host });
+        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
       }),
     );
+    this.#segments = plan(this.#guests, this.#fusion);
   }
 
   /** Run one request through the chain. Never rejects: failures become error responses. */
@@ -112,7 +140,7 @@ export class Pipeline {
     try {
       if (this.#closed) throw new PipelineClosedError();
       await this.ready();
-      return await runOnion(this.#guests, this.#terminal.call, req, ctx, this.#host);
+      return await runOnion(this.#segments, this.#terminal.call, req, ctx, this.#host);
     } catch (err) {
       return this.errorResponse(err);
     }
@@ -175,14 +203,19 @@ export class Pipeline {
 
   /** How the pipeline was planned: stages, phases, capabilities and cache use. */
   describe(): PipelineDescription {
+    const modeOf = new Map<Guest, 'per-hop' | 'fused'>();
+    for (const seg of this.#segments) for (const g of seg.guests) modeOf.set(g, seg.mode);
     return {
-      mode: 'per-hop',
+      fusion: this.#fusion,
       terminal: this.#terminal.describe(),
+      segments: this.#segments.map((seg) => ({ mode: seg.mode, stages: seg.guests.map((g) => g.spec.stage) })),
       stages: this.stages.map((s, i) => {
         const g = this.#guests[i];
         const c = g?.spec.component;
         return {
           name: s.name,
+          mode: (g && modeOf.get(g)) ?? 'per-hop',
+          binding: g?.binding ?? this.#binding,
           phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
           capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
           imports: c ? worldShape(c.wit).imports : [],

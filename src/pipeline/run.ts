@@ -1,49 +1,41 @@
-import type { Guest } from '../component/guest.js';
 import type { HostServices } from '../host/imports.js';
 import type { RequestContext, WitRequest, WitResponse } from '../types.js';
-import { checkRequest, checkResponse } from './validate.js';
+import type { Segment } from './segment.js';
 
 /** The terminal of the onion: the handler or the upstream. */
 export type Terminal = (req: WitRequest, ctx: RequestContext) => Promise<WitResponse>;
 
 /**
- * Per-hop execution, the onion: the request phase stage by stage, awaiting each hop,
- * then the terminal, then the response phase of every stage that passed the request on,
- * in reverse order, each seeing the request as it received it. A `respond` skips the
- * rest of the request phase and the terminal; stages before it still see the response.
+ * The onion over segments: the request phase segment by segment, awaiting between
+ * them, then the terminal, then the response phase of every segment passed through, in
+ * reverse. Within a segment, stages that passed the request on run their response phase
+ * in reverse, each seeing the request as it received it. A `respond` skips the rest of
+ * the request phase and the terminal; stages before the responder still see the response.
  */
 export async function runOnion(
-  guests: readonly Guest[],
+  segments: readonly Segment[],
   terminal: Terminal,
   req: WitRequest,
   ctx: RequestContext,
   host: HostServices,
 ): Promise<WitResponse> {
-  // Requests each entered stage saw, for its response phase.
-  const entered: Array<{ guest: Guest; req: WitRequest }> = [];
+  const passed: Array<{ segment: Segment; state: unknown }> = [];
   let response: WitResponse | undefined;
-  for (const guest of guests) {
-    const { stage, phases } = guest.spec;
-    if (phases.request) {
-      // Other requests run between hops: the context is set right before each call.
-      host.context.current = ctx;
-      const action = await guest.onRequest(req);
-      if (action.tag === 'respond') {
-        response = checkResponse(stage, action.val);
-        break;
-      }
-      entered.push({ guest, req });
-      req = checkRequest(stage, action.val);
-    } else {
-      entered.push({ guest, req });
-    }
-  }
-  if (!response) response = await terminal(req, ctx);
-  for (let i = entered.length - 1; i >= 0; i--) {
-    const { guest, req: seen } = entered[i];
-    if (!guest.spec.phases.response) continue;
+  for (const segment of segments) {
+    // Other requests run between segments: the context is set right before each one.
     host.context.current = ctx;
-    response = checkResponse(guest.spec.stage, await guest.onResponse(seen, response));
+    const out = await segment.request(req);
+    if ('respond' in out) {
+      response = out.respond;
+      break;
+    }
+    passed.push({ segment, state: out.state });
+    req = out.next;
+  }
+  response ??= await terminal(req, ctx);
+  for (let i = passed.length - 1; i >= 0; i--) {
+    host.context.current = ctx;
+    response = await passed[i].segment.response(passed[i].state, response);
   }
   return response;
 }
