@@ -6,8 +6,11 @@ import { bundledComponent } from './bundled.js';
  * Header rules of one phase. They apply in a fixed order whatever the order of the
  * keys: rename, then remove, then set, then append. Names compare case-insensitively.
  */
-export interface HeaderRules {
-  /** Replace every value of a header with this one. */
+export interface TransformHeaderRules {
+  /**
+   * Replace every value of a header with this one. Values may hold tab, printable
+   * ASCII and Latin-1; surrounding spaces and tabs are dropped, as HTTP does.
+   */
   setHeaders?: Record<string, string>;
   /** Add a header (an array adds several), keeping the values already there. */
   appendHeaders?: Record<string, string | readonly string[]>;
@@ -18,7 +21,7 @@ export interface HeaderRules {
 }
 
 /** A path-prefix rewrite: `/api/users?x=1` with `{ from: '/api/', to: '/v1/' }` becomes `/v1/users?x=1`. */
-export interface PathRewrite {
+export interface TransformPathRewrite {
   /** Applies when the path (not the query) starts with this; must start with `/`. */
   from: string;
   /** Replaces `from`; `''` or a string starting with `/`. */
@@ -30,9 +33,11 @@ export interface PathRewrite {
  * is kept byte for byte. They apply only when the response's content-type is
  * `application/json` or `*+json` and its body is a JSON object; any other body passes
  * through untouched. Order: rename, remove, set. Paths are dotted (`data.user.name`);
- * write `\.` for a dot and `\\` for a backslash inside a key.
+ * write `\.` for a dot and `\\` for a backslash inside a key. Keys match after JSON
+ * decoding (`"user\u005fname"` is `user_name`); when a key repeats, the last one (the
+ * one `JSON.parse` keeps) is set, and every one is renamed or removed.
  */
-export interface JsonRules {
+export interface TransformJsonRules {
   /** Set a path to a value (anything `JSON.stringify` accepts); missing objects on the way are created. */
   set?: Record<string, unknown>;
   /**
@@ -44,15 +49,25 @@ export interface JsonRules {
   remove?: readonly string[];
 }
 
-/** What {@link transform} does to requests and responses. Every part is optional. */
+/**
+ * What {@link transform} does to requests and responses. Every part is optional.
+ *
+ * @example
+ * ```ts
+ * const options: TransformOptions = {
+ *   request: { renameHeaders: { 'x-old': 'x-new' }, rewritePath: [{ from: '/api/v2/', to: '/v2/' }, { from: '/api/', to: '/v1/' }] },
+ *   response: { json: { set: { 'meta.gateway': 'witline', version: 2 }, rename: { 'data.old': 'data.new' } } },
+ * }
+ * ```
+ */
 export interface TransformOptions {
-  /** Rules applied in the request phase; header rules run before `rewritePath`'s effect on the URI. */
-  request?: HeaderRules & {
+  /** Rules applied in the request phase: header rules, then the path rewrite. */
+  request?: TransformHeaderRules & {
     /** Path-prefix rewrites; the first whose `from` matches applies. */
-    rewritePath?: PathRewrite | readonly PathRewrite[];
+    rewritePath?: TransformPathRewrite | readonly TransformPathRewrite[];
   };
   /** Rules applied in the response phase; header rules run first, then `json` (which sees their result). */
-  response?: HeaderRules & { json?: JsonRules };
+  response?: TransformHeaderRules & { json?: TransformJsonRules };
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -93,7 +108,7 @@ function list<T>(where: string, value: readonly T[] | undefined): readonly T[] {
   return value;
 }
 
-function headerPairs(phase: 'request' | 'response', rules: HeaderRules, out: Array<[string, string]>): void {
+function headerPairs(phase: 'request' | 'response', rules: TransformHeaderRules, out: Array<[string, string]>): void {
   for (const [from, to] of record(`${phase}.renameHeaders`, rules.renameHeaders)) {
     const where = `${phase}.renameHeaders`;
     out.push([`${phase}.rename-header`, `${headerName(where, from)} ${headerName(where, to)}`]);
@@ -142,7 +157,7 @@ function encodePath(keys: readonly string[]): string {
   return keys.map((k) => k.replace(/[\\.=]/g, (c) => '\\' + c)).join('.');
 }
 
-function jsonPairs(json: JsonRules, out: Array<[string, string]>): void {
+function jsonPairs(json: TransformJsonRules, out: Array<[string, string]>): void {
   only('response.json', json, ['set', 'rename', 'remove']);
   for (const [path, to] of record('response.json.rename', json.rename)) {
     const where = 'response.json.rename';
@@ -174,11 +189,11 @@ function jsonPairs(json: JsonRules, out: Array<[string, string]>): void {
   }
 }
 
-function rewrites(value: PathRewrite | readonly PathRewrite[] | undefined, out: Array<[string, string]>): void {
+function rewrites(value: TransformPathRewrite | readonly TransformPathRewrite[] | undefined, out: Array<[string, string]>): void {
   if (value === undefined) return;
-  for (const r of Array.isArray(value) ? value : [value as PathRewrite]) {
+  for (const r of Array.isArray(value) ? value : [value as TransformPathRewrite]) {
     only('request.rewritePath', r, ['from', 'to']);
-    const { from, to } = r ?? ({} as PathRewrite);
+    const { from, to } = r ?? ({} as TransformPathRewrite);
     const ok = (s: unknown): s is string => typeof s === 'string' && PATH_PREFIX.test(s) && !/[?#]/.test(s);
     if (!ok(from) || !from.startsWith('/')) fail(`request.rewritePath.from must be a path prefix starting with '/' (got ${JSON.stringify(from)})`);
     if (!ok(to) || (to !== '' && !to.startsWith('/'))) fail(`request.rewritePath.to must be '' or a path starting with '/' (got ${JSON.stringify(to)})`);
