@@ -1,0 +1,54 @@
+import { beforeAll, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Guest } from '../src/component/guest.js';
+import type { WitAction, WitRequest, WitResponse } from '../src/index.js';
+import { bundledGuest } from './support/guest.js';
+import { anyRequest, anyResponse } from './support/arbitraries.js';
+
+// The codec (witline's lift/lower over the core exports) and jco's generated bindings
+// must agree on every value that crosses the boundary, in both directions.
+let codec: Guest;
+let jco: Guest;
+beforeAll(async () => {
+  codec = await bundledGuest('echo', 'codec');
+  jco = await bundledGuest('echo', 'jco');
+  expect(codec.binding).toBe('codec');
+  expect(jco.binding).toBe('jco');
+});
+
+// jco lifts an absent option as undefined and bytes as Uint8Array; normalise both sides alike.
+const norm = (v: WitAction | WitResponse) => JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Array.from(x) : x)));
+
+const options = { numRuns: 400, interruptAfterTimeLimit: 8_000 };
+
+it('agrees with jco on requests reflected into a respond action', () => {
+  fc.assert(
+    fc.property(anyRequest, (req: WitRequest) => {
+      expect(norm(codec.onRequest(req) as WitAction)).toEqual(norm(jco.onRequest(req) as WitAction));
+    }),
+    options,
+  );
+});
+
+it('agrees with jco on requests passed on as next(request)', () => {
+  fc.assert(
+    fc.property(anyRequest, (r: WitRequest) => {
+      const req = { ...r, headers: [...r.headers, ['x-echo-pass', '1'] as [string, string]] };
+      const a = codec.onRequest(req) as WitAction;
+      expect(a.tag).toBe('next');
+      expect(norm(a)).toEqual(norm(jco.onRequest(req) as WitAction));
+    }),
+    options,
+  );
+});
+
+it('agrees with jco on responses through the response phase', () => {
+  fc.assert(
+    fc.property(anyRequest, anyResponse, (req: WitRequest, resp: WitResponse) => {
+      const a = codec.onResponse(req, resp) as WitResponse;
+      expect(a.status).toBe(resp.status);
+      expect(norm(a)).toEqual(norm(jco.onResponse(req, resp) as WitResponse));
+    }),
+    options,
+  );
+});

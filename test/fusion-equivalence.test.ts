@@ -1,0 +1,58 @@
+import { afterAll, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { pipeline, type Stage } from '../src/index.js';
+import { transform } from '../src/middleware/transform.js';
+import { echo } from './support/components.js';
+import { fieldValue, httpHeaders, httpPath, token } from './support/arbitraries.js';
+
+// The same chains, fused and per hop, must answer every request identically:
+// pass-through, short-circuits at each depth, response-phase rewrites included.
+const chains: Record<string, () => Stage[]> = {
+  'three echoes': () => [echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b' } }), echo({ config: { tag: 'c' } })],
+  'echo, transform that ends the pass, echo': () => [
+    echo({ config: { tag: 'a' } }),
+    transform({ request: { removeHeaders: ['x-echo-pass'], setHeaders: { 'x-mid': 'yes' } }, response: { appendHeaders: { 'x-t': '1' }, json: { set: { 'meta.via': 'fused?' } } } }),
+    echo({ config: { tag: 'c' } }),
+  ],
+  'transforms around an echo': () => [
+    transform({ request: { rewritePath: { from: '/a/', to: '/b/' } }, response: { renameHeaders: { 'x-echo': 'x-renamed' } } }),
+    echo({ config: { tag: 'm' } }),
+    transform({ response: { json: { set: { seen: true } } } }),
+  ],
+};
+
+const handler = (req: { method: string; uri: string; headers: Array<[string, string]>; body?: Uint8Array }) => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ method: req.method, uri: req.uri, headers: req.headers, body: req.body ? Buffer.from(req.body).toString('base64') : null }),
+});
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterAll(() => Promise.all(open.map((p) => p.close())));
+
+const request = fc.record({
+  method: token.map((t) => t.toUpperCase()),
+  url: fc.tuple(httpPath, fc.boolean(), fc.option(fieldValue.map(encodeURIComponent), { nil: undefined })).map(([p, a, q]) => (a ? '/a' : '') + p + (q ? `?q=${q}` : '')),
+  headers: fc.tuple(httpHeaders, fc.boolean()).map(([h, pass]) => (pass ? [...h, ['x-echo-pass', '1'] as [string, string]] : h)),
+  body: fc.option(fc.uint8Array({ maxLength: 2000 }), { nil: undefined }),
+});
+
+for (const [name, make] of Object.entries(chains)) {
+  it(`fused and per-hop agree: ${name}`, async () => {
+    const fused = pipeline(make(), { handler, fusion: 'auto' });
+    const hop = pipeline(make(), { handler, fusion: 'off' });
+    open.push(fused, hop);
+    await Promise.all([fused.ready(), hop.ready()]);
+    expect(fused.describe().segments).toEqual([{ mode: 'fused', stages: fused.stages.map((s) => s.name) }]);
+    expect(hop.describe().segments.every((s) => s.mode === 'per-hop')).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const [a, b] = await Promise.all([fused.inject(r), hop.inject(r)]);
+        expect(a.status).toBe(b.status);
+        expect(a.rawHeaders).toEqual(b.rawHeaders);
+        expect(a.body.equals(b.body)).toBe(true);
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 8_000 },
+    );
+  });
+}

@@ -1,0 +1,22 @@
+import { Guest, type Binding } from '../../src/component/guest.js';
+import { transpileCached } from '../../src/component/cache.js';
+import { readComponent } from '../../src/component/load.js';
+import { checkExports, worldShape } from '../../src/component/policy.js';
+import { MemoryStore } from '../../src/host/kv.js';
+import { bundledComponent } from '../../src/middleware/bundled.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A live guest of a bundled component, called through the given binding. */
+export async function bundledGuest(name: string, binding: Binding, config: Array<[string, string]> = []): Promise<Guest> {
+  const component = await transpileCached(await readComponent(bundledComponent(name)));
+  return Guest.create({
+    stage: name,
+    component,
+    config,
+    capabilities: ['log', 'clock', 'kv', 'context'],
+    phases: checkExports(name, worldShape(component.wit)),
+    host: { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: { remoteAddress: '127.0.0.1' } } },
+    binding,
+  });
+}
