@@ -2,6 +2,7 @@ import type { Capability } from '../host/capabilities.js';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
+import { directModule, instantiateDirect } from './direct.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
@@ -20,6 +21,13 @@ interface Instance {
   core?: CoreExports;
   onRequest?: (req: WitRequest) => WitAction;
   onResponse?: (req: WitRequest, resp: WitResponse) => WitResponse;
+}
+
+const directModules = new WeakMap<Transpiled, WebAssembly.Module | null>();
+function directOf(component: Transpiled): WebAssembly.Module | undefined {
+  let m = directModules.get(component);
+  if (m === undefined) directModules.set(component, (m = directModule(component) ?? null));
+  return m ?? undefined;
 }
 
 /** What a stage's guest is built from; everything needed to make a fresh instance. */
@@ -65,7 +73,39 @@ export class Guest {
     return this.spec.binding !== 'jco' && this.spec.component.codec ? 'codec' : 'jco';
   }
 
+  /** How instances are made: one core module with witline's imports ('direct'), or jco's instantiate. */
+  get instantiation(): 'direct' | 'jco' {
+    return this.binding === 'codec' && directOf(this.spec.component) ? 'direct' : 'jco';
+  }
+
   async #instantiate(): Promise<Instance> {
+    const direct = this.binding === 'codec' ? directOf(this.spec.component) : undefined;
+    return direct ? this.#instantiateDirect(direct) : this.#instantiateJco();
+  }
+
+  #instantiateDirect(module: WebAssembly.Module): Instance {
+    const { stage, capabilities, host, phases, config } = this.spec;
+    let made;
+    try {
+      made = instantiateDirect(module, stage, capabilities, host);
+    } catch (err) {
+      throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
+    }
+    if (phases.configure && made.configure) {
+      let error: string | undefined;
+      try {
+        error = made.configure(config);
+      } catch (err) {
+        throw new GuestConfigError(stage, `configure failed: ${(err as Error).message}`);
+      }
+      if (error !== undefined) throw new GuestConfigError(stage, error);
+    } else if (config.length) {
+      throw new GuestConfigError(stage, 'the component takes no configuration (it does not export config)');
+    }
+    return { core: made.core };
+  }
+
+  async #instantiateJco(): Promise<Instance> {
     const { component, stage, capabilities, host } = this.spec;
     const recorder = recordingInstantiateCore();
     let exports: Record<string, any>;

@@ -58,6 +58,8 @@ export interface PipelineDescription {
     /** How this stage runs: per hop (codec or jco bindings) or inside a fused segment. */
     mode: 'per-hop' | 'fused';
     binding: Binding;
+    /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
+    instantiation: 'direct' | 'jco';
     phases: Array<'request' | 'response'>;
     capabilities: string[];
     imports: string[];
@@ -216,6 +218,7 @@ export class Pipeline {
           name: s.name,
           mode: (g && modeOf.get(g)) ?? 'per-hop',
           binding: g?.binding ?? this.#binding,
+          instantiation: g?.instantiation ?? 'jco',
           phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
           capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
           imports: c ? worldShape(c.wit).imports : [],

@@ -1,0 +1,81 @@
+import { EXPORTS, HEADER_SIZE, postReturn } from '../abi/layout.js';
+import { AbiError, GuestMemory } from '../abi/memory.js';
+import type { Capability } from '../host/capabilities.js';
+import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
+import type { HostServices } from '../host/imports.js';
+import type { Transpiled } from './cache.js';
+import type { CoreExports } from './core.js';
+
+const CONFIGURE = 'witline:middleware/config@0.1.0#configure';
+
+/**
+ * Direct instantiation: when a component's handlers live in one core module that
+ * imports nothing but witline capabilities, that module is instantiated on its own with
+ * witline's core-level imports. No jco glue runs at all: instantiating is one
+ * `new WebAssembly.Instance`, and host calls are plain functions. Anything else (WASI,
+ * adapters, several modules wired together) goes through jco's instantiate.
+ */
+export function directModule(component: Transpiled): WebAssembly.Module | undefined {
+  const known = new Set<string>();
+  for (const [cap, fns] of Object.entries(CORE_FUNCTIONS)) for (const f of fns) known.add(`${coreModule(cap as Capability)}\0${f}`);
+  for (const module of component.cores.values()) {
+    const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+    if (!exports.includes(EXPORTS.onRequest) && !exports.includes(EXPORTS.onResponse)) continue;
+    if (!exports.includes('memory') || !exports.includes('cabi_realloc')) return undefined;
+    const imports = WebAssembly.Module.imports(module);
+    return imports.every((i) => i.kind === 'function' && known.has(`${i.module}\0${i.name}`)) ? module : undefined;
+  }
+  return undefined;
+}
+
+/** A directly instantiated guest: its core exports, and `configure` through the codec. */
+export function instantiateDirect(
+  module: WebAssembly.Module,
+  stage: string,
+  granted: readonly Capability[],
+  host: HostServices,
+): { core: CoreExports; configure?: (pairs: ReadonlyArray<readonly [string, string]>) => string | undefined } {
+  let mem: GuestMemory | undefined;
+  const memory = () => {
+    if (!mem) throw new WebAssembly.RuntimeError('host call before the instance exists');
+    return mem;
+  };
+  const instance = new WebAssembly.Instance(module, coreImports(stage, granted, host, memory));
+  const ex = instance.exports as Record<string, any>;
+  mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
+  const core: CoreExports = {
+    mem,
+    onRequest: ex[EXPORTS.onRequest],
+    postOnRequest: ex[postReturn(EXPORTS.onRequest)],
+    onResponse: ex[EXPORTS.onResponse],
+    postOnResponse: ex[postReturn(EXPORTS.onResponse)],
+  };
+  const fn = ex[CONFIGURE] as ((p: number, n: number) => number) | undefined;
+  if (!fn) return { core };
+  const post = ex[postReturn(CONFIGURE)] as ((p: number) => void) | undefined;
+  const m = mem;
+  return {
+    core,
+    // configure: func(list<tuple<string, string>>) -> result<_, string>; the error string, if any.
+    configure(pairs) {
+      const pair = new Int32Array(2);
+      const base = pairs.length ? m.alloc(pairs.length * HEADER_SIZE, 4) : 4;
+      pairs.forEach(([k, v], i) => {
+        const e = (base + i * HEADER_SIZE) >>> 2;
+        m.writeString(k, pair, 0);
+        m.u32[e] = pair[0];
+        m.u32[e + 1] = pair[1];
+        m.writeString(v, pair, 0);
+        m.u32[e + 2] = pair[0];
+        m.u32[e + 3] = pair[1];
+      });
+      const ret = fn(base, pairs.length);
+      m.refresh();
+      const tag = m.u8[ret];
+      if (tag > 1) throw new AbiError(`invalid result discriminant ${tag}`);
+      const error = tag === 1 ? m.readString(m.u32[(ret + 4) >>> 2], m.u32[(ret + 8) >>> 2]) : undefined;
+      post?.(ret);
+      return error;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { GuestMemory } from '../abi/memory.js';
+import type { Capability } from './capabilities.js';
+import type { HostServices } from './imports.js';
+import type { LogLevel } from './log.js';
+
+/**
+ * The witline capabilities at the core level, as the Canonical ABI lowers them: what a
+ * guest's core module imports when it is instantiated directly (no jco trampolines,
+ * no task bookkeeping: each host call is one JS function reading and writing memory).
+ * Signatures follow the ABI's flattening of wit/middleware.wit.
+ */
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const MAX_TTL = BigInt(Number.MAX_SAFE_INTEGER);
+const ttl = (ms: bigint) => (ms > MAX_TTL ? Number.MAX_SAFE_INTEGER : ms < 0n ? 0 : Number(ms));
+
+/** The module name a core import of capability `cap` comes from. */
+export const coreModule = (cap: Capability) => `witline:middleware/${cap}@0.1.0`;
+
+/** Every function of each capability, by core import name. */
+export const CORE_FUNCTIONS: Record<Capability, readonly string[]> = {
+  log: ['log'],
+  clock: ['now-ms'],
+  kv: ['get', 'set', 'incr', 'compare-and-swap', 'delete'],
+  context: ['remote-address'],
+};
+
+/**
+ * Core imports for the capabilities granted. `memory()` is the guest's memory, known
+ * only once the instance exists; host calls made before that (from a start function)
+ * have nothing to read and trap.
+ */
+export function coreImports(stage: string, granted: readonly Capability[], host: HostServices, memory: () => GuestMemory): WebAssembly.Imports {
+  const imports: WebAssembly.Imports = {};
+  const key = (p: number, n: number) => memory().readString(p, n);
+  const bytes = (p: number, n: number) => memory().readBytes(p, n);
+  // Lower a list<u8> or string result: one cabi_realloc, then (ptr, len) at `at`.
+  const putBytes = (at: number, value: Uint8Array) => {
+    const mem = memory();
+    const ptr = value.byteLength ? mem.alloc(value.byteLength, 1) : 1;
+    mem.u8.set(value, ptr);
+    mem.u32[at >>> 2] = ptr;
+    mem.u32[(at >>> 2) + 1] = value.byteLength;
+  };
+  for (const cap of granted) {
+    const mod = coreModule(cap);
+    switch (cap) {
+      case 'log':
+        imports[mod] = {
+          log: (level: number, p: number, n: number) => host.logger[LEVELS[level] ?? 'info'](memory().readString(p, n), { stage }),
+        };
+        break;
+      case 'clock':
+        imports[mod] = { 'now-ms': () => BigInt(Math.floor(host.clock())) };
+        break;
+      case 'kv':
+        imports[mod] = {
+          get: (kp: number, kl: number, ret: number) => {
+            const v = host.kv.get(key(kp, kl));
+            const mem = memory();
+            if (v === undefined) {
+              mem.u8[ret] = 0;
+              return;
+            }
+            putBytes(ret + 4, v);
+            memory().u8[ret] = 1;
+          },
+          set: (kp: number, kl: number, vp: number, vl: number, t: bigint) => host.kv.set(key(kp, kl), bytes(vp, vl), ttl(t)),
+          incr: (kp: number, kl: number, delta: bigint, t: bigint) => host.kv.incr(key(kp, kl), BigInt.asIntN(64, delta), ttl(t)),
+          'compare-and-swap': (kp: number, kl: number, et: number, ep: number, el: number, vp: number, vl: number, t: bigint) =>
+            host.kv.compareAndSwap(key(kp, kl), et ? bytes(ep, el) : undefined, bytes(vp, vl), ttl(t)) ? 1 : 0,
+          delete: (kp: number, kl: number) => host.kv.delete(key(kp, kl)),
+        };
+        break;
+      case 'context':
+        imports[mod] = {
+          'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.context.current.remoteAddress, 'utf8')),
+        };
+        break;
+    }
+  }
+  return imports;
+}
