@@ -5,18 +5,22 @@
 //                      `x-echo-*` response headers, the body as the body;
 //   x-echo-status: N   answer with status N (any u16, valid or not);
 //   x-echo-header-from-body: NAME   answer with a header NAME whose value is the body;
-// and by settings: `tag` (names the stage in trails), `trap-on` (a uri that traps).
+// and by settings: `tag` (names the stage in trails), `trap-on` (a uri that traps),
+// `trail: set` (replace the trail header instead of appending: constant-size work per
+// stage, for benchmarks).
 // The response phase appends `x-echo: <tag>`, so several echo stages show their order.
 import { Action, Config, Request, Response, Headers, fromUtf8 } from "../sdk";
 
 let trapOn: string = "";
 let tag: string = "echo";
+let trailSet: bool = false;
 
 export function configure(config: Config): string | null {
   for (let i = 0; i < config.keys.length; i++) {
     const k = config.keys[i];
     if (k == "trap-on") trapOn = config.values[i];
     else if (k == "tag") tag = config.values[i];
+    else if (k == "trail") trailSet = config.values[i] == "set";
     else return "echo: unknown setting '" + k + "'";
   }
   return null;
@@ -25,13 +29,14 @@ export function configure(config: Config): string | null {
 export function onRequest(req: Request): Action {
   if (trapOn.length > 0 && req.uri == trapOn) unreachable();
   if (req.headers.has("x-echo-pass")) {
-    req.headers.append("x-echo-trail", tag);
+    if (trailSet) req.headers.set("x-echo-trail", tag);
+    else req.headers.append("x-echo-trail", tag);
     return Action.next(req);
   }
   const h = new Headers();
   h.append("x-echo-method", req.method);
   h.append("x-echo-uri", req.uri);
-  for (let i = 0; i < req.headers.length; i++) h.append("x-echo-h-" + req.headers.names[i], req.headers.values[i]);
+  for (let i = 0; i < req.headers.length; i++) h.append("x-echo-h-" + req.headers.name(i), req.headers.value(i));
   const body = req.body;
   const bytes = body === null ? new Uint8Array(0) : body;
   const fromBody = req.headers.get("x-echo-header-from-body");
@@ -43,6 +48,7 @@ export function onRequest(req: Request): Action {
 }
 
 export function onResponse(req: Request, resp: Response): Response {
-  resp.headers.append("x-echo", tag);
+  if (trailSet) resp.headers.set("x-echo", tag);
+  else resp.headers.append("x-echo", tag);
   return resp;
 }

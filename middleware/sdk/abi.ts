@@ -5,23 +5,16 @@
 // request 36 bytes (method @0, uri @8, headers @16, body @24);
 // response 20 bytes (status: u16 @0, headers @4, body @12);
 // action 40 bytes (tag: u8 @0, payload @4); result<_, string> 12 bytes (tag @0, string @4).
-import { Action, Config, Headers, Request, Response } from "./http";
-
-function liftString(ptr: usize, len: usize): string {
-  return String.UTF8.decodeUnsafe(ptr, len);
-}
-
-function liftBytes(ptr: usize, len: usize): Uint8Array {
-  const out = new Uint8Array(<i32>len);
-  memory.copy(out.dataStart, ptr, len);
-  return out;
-}
+//
+// Lifting reads pointers only (http.ts decodes lazily); lowering writes pointers to
+// wherever each value's bytes are, in the arena the host's post-return call rewinds.
+import { Action, Config, Headers, Request, Response, decodeAt } from "./http";
 
 function liftHeaders(ptr: usize, len: usize): Headers {
   const h = new Headers();
   for (let i: usize = 0; i < len; i++) {
     const e = ptr + i * 16;
-    h.append(liftString(load<u32>(e), load<u32>(e, 4)), liftString(load<u32>(e, 8), load<u32>(e, 12)));
+    h.appendRaw(load<u32>(e), load<u32>(e, 4), load<u32>(e, 8), load<u32>(e, 12));
   }
   return h;
 }
@@ -29,19 +22,19 @@ function liftHeaders(ptr: usize, len: usize): Headers {
 export function liftRequest(
   mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize,
 ): Request {
-  return new Request(liftString(mp, ml), liftString(up, ul), liftHeaders(hp, hl), bt ? liftBytes(bp, bl) : null);
+  return Request.raw(mp, ml, up, ul, liftHeaders(hp, hl), bt != 0, bp, bl);
 }
 
 export function liftResponse(status: u32, hp: usize, hl: usize, bp: usize, bl: usize): Response {
-  return new Response(<u16>status, liftHeaders(hp, hl), liftBytes(bp, bl));
+  return Response.raw(<u16>status, liftHeaders(hp, hl), bp, bl);
 }
 
 export function liftConfig(ptr: usize, len: usize): Config {
   const c = new Config();
   for (let i: usize = 0; i < len; i++) {
     const e = ptr + i * 16;
-    c.keys.push(liftString(load<u32>(e), load<u32>(e, 4)));
-    c.values.push(liftString(load<u32>(e, 8), load<u32>(e, 12)));
+    c.keys.push(decodeAt(load<u32>(e), load<u32>(e, 4)));
+    c.values.push(decodeAt(load<u32>(e, 8), load<u32>(e, 12)));
   }
   return c;
 }
@@ -54,41 +47,35 @@ function storeString(at: usize, s: string): void {
   store<u32>(at, n, 4);
 }
 
-function storeBytes(at: usize, b: Uint8Array): void {
-  // The bytes already live in this memory, in the arena: point at them.
-  store<u32>(at, b.dataStart);
-  store<u32>(at, b.length, 4);
-}
-
 function storeHeaders(at: usize, h: Headers): void {
-  const n = h.names.length;
+  const e = h.e;
+  const n = e.length >> 2;
   const base = __alloc(<usize>n * 16);
-  for (let i = 0; i < n; i++) {
-    const e = base + <usize>i * 16;
-    storeString(e, h.names[i]);
-    storeString(e + 8, h.values[i]);
-  }
+  memory.copy(base, e.dataStart, <usize>n * 16);
   store<u32>(at, base);
   store<u32>(at, n, 4);
 }
 
 function storeRequest(at: usize, r: Request): void {
-  storeString(at, r.method);
-  storeString(at + 8, r.uri);
+  store<u32>(at, r.m.ptr);
+  store<u32>(at, r.m.len, 4);
+  store<u32>(at, r.u.ptr, 8);
+  store<u32>(at, r.u.len, 12);
   storeHeaders(at + 16, r.headers);
-  const body = r.body;
-  if (body === null) {
-    store<u8>(at + 24, 0);
-  } else {
+  if (r.hasBody) {
     store<u8>(at + 24, 1);
-    storeBytes(at + 28, body);
+    store<u32>(at, r.b.at, 28);
+    store<u32>(at, r.b.size, 32);
+  } else {
+    store<u8>(at + 24, 0);
   }
 }
 
 function storeResponse(at: usize, r: Response): void {
   store<u16>(at, r.status);
   storeHeaders(at + 4, r.headers);
-  storeBytes(at + 12, r.body);
+  store<u32>(at, r.b.at, 12);
+  store<u32>(at, r.b.size, 16);
 }
 
 export function lowerAction(a: Action): usize {

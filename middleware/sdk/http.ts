@@ -1,4 +1,9 @@
 // The middleware's view of HTTP: what `onRequest` and `onResponse` receive and return.
+//
+// Everything a request carries stays as UTF-8 bytes where the host lowered it (in this
+// call's arena) until the middleware reads it: a header is decoded only when asked for,
+// and anything not changed is handed back to the host by pointer, never re-encoded or
+// copied. A pass-through stage therefore costs little more than reading pointers.
 
 function lowerAscii(c: i32): i32 {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -14,31 +19,75 @@ export function equalsIgnoreCase(a: string, b: string): bool {
   return true;
 }
 
+/** A UTF-8 string somewhere in linear memory, decoded once if read. */
+export function decodeAt(ptr: usize, len: usize): string {
+  return String.UTF8.decodeUnsafe(ptr, len);
+}
+
+/** UTF-8 bytes of `s` in a fresh arena allocation. */
+function encode(s: string): ArrayBuffer {
+  return String.UTF8.encode(s);
+}
+
+/** True if the UTF-8 bytes at `ptr` equal `name`, ignoring ASCII case. */
+function nameIs(ptr: usize, len: usize, name: string): bool {
+  const n = name.length;
+  if (<i32>len != n) {
+    // Only a non-ASCII name can have a UTF-8 length different from its UTF-16 length.
+    const b = encode(name);
+    if (<usize>b.byteLength != len) return false;
+    return memory.compare(changetype<usize>(b), ptr, len) == 0;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0x7f) return decodeAt(ptr, len) == name;
+    if (lowerAscii(<i32>load<u8>(ptr + <usize>i)) != lowerAscii(c)) return false;
+  }
+  return true;
+}
+
 /** Header list in wire order; lookups ignore case, repeated names are kept. */
 export class Headers {
-  names: string[] = [];
-  values: string[] = [];
+  // Four u32 per entry: name ptr, name len, value ptr, value len (UTF-8, in memory).
+  e: u32[] = [];
 
-  get length(): i32 { return this.names.length; }
+  get length(): i32 { return this.e.length >> 2; }
+
+  /** The i-th name and value, decoded. */
+  name(i: i32): string { return decodeAt(this.e[i << 2], this.e[(i << 2) + 1]); }
+  value(i: i32): string { return decodeAt(this.e[(i << 2) + 2], this.e[(i << 2) + 3]); }
+
+  /** Index of the first entry named `name` at or after `from`, or -1. */
+  indexOf(name: string, from: i32 = 0): i32 {
+    const e = this.e;
+    for (let i = from << 2; i < e.length; i += 4) {
+      if (nameIs(unchecked(e[i]), unchecked(e[i + 1]), name)) return i >> 2;
+    }
+    return -1;
+  }
 
   /** The first value for `name`, or null. */
   get(name: string): string | null {
-    for (let i = 0; i < this.names.length; i++) {
-      if (equalsIgnoreCase(this.names[i], name)) return this.values[i];
-    }
-    return null;
+    const i = this.indexOf(name);
+    return i < 0 ? null : this.value(i);
   }
-  has(name: string): bool { return this.get(name) !== null; }
+  has(name: string): bool { return this.indexOf(name) >= 0; }
   getAll(name: string): string[] {
     const out: string[] = [];
-    for (let i = 0; i < this.names.length; i++) {
-      if (equalsIgnoreCase(this.names[i], name)) out.push(this.values[i]);
-    }
+    for (let i = this.indexOf(name); i >= 0; i = this.indexOf(name, i + 1)) out.push(this.value(i));
     return out;
   }
+  /** Add an entry whose name and value are already UTF-8 bytes in memory. */
+  appendRaw(np: usize, nl: usize, vp: usize, vl: usize): void {
+    this.e.push(<u32>np);
+    this.e.push(<u32>nl);
+    this.e.push(<u32>vp);
+    this.e.push(<u32>vl);
+  }
   append(name: string, value: string): void {
-    this.names.push(name);
-    this.values.push(value);
+    const n = encode(name);
+    const v = encode(value);
+    this.appendRaw(changetype<usize>(n), n.byteLength, changetype<usize>(v), v.byteLength);
   }
   /** Replace every value of `name` with one. */
   set(name: string, value: string): void {
@@ -46,51 +95,146 @@ export class Headers {
     this.append(name, value);
   }
   delete(name: string): void {
-    const names: string[] = [];
-    const values: string[] = [];
-    for (let i = 0; i < this.names.length; i++) {
-      if (!equalsIgnoreCase(this.names[i], name)) {
-        names.push(this.names[i]);
-        values.push(this.values[i]);
-      }
+    if (this.indexOf(name) < 0) return;
+    const e = this.e;
+    const kept: u32[] = [];
+    for (let i = 0; i < e.length; i += 4) {
+      if (nameIs(e[i], e[i + 1], name)) continue;
+      kept.push(e[i]);
+      kept.push(e[i + 1]);
+      kept.push(e[i + 2]);
+      kept.push(e[i + 3]);
     }
-    this.names = names;
-    this.values = values;
+    this.e = kept;
   }
   /** Rename every `from` header to `to`, keeping values and order. */
   rename(from: string, to: string): void {
-    for (let i = 0; i < this.names.length; i++) {
-      if (equalsIgnoreCase(this.names[i], from)) this.names[i] = to;
+    let i = this.indexOf(from);
+    if (i < 0) return;
+    const t = encode(to);
+    for (; i >= 0; i = this.indexOf(from, i + 1)) {
+      this.e[i << 2] = <u32>changetype<usize>(t);
+      this.e[(i << 2) + 1] = <u32>t.byteLength;
     }
+  }
+}
+
+/** Bytes of a body: kept where the host put them until read or replaced. */
+class Body {
+  ptr: usize = 0;
+  len: usize = 0;
+  bytes: Uint8Array | null = null;
+
+  read(): Uint8Array {
+    let b = this.bytes;
+    if (b === null) {
+      b = new Uint8Array(<i32>this.len);
+      memory.copy(b.dataStart, this.ptr, this.len);
+      this.bytes = b;
+    }
+    return b;
+  }
+  write(b: Uint8Array): void {
+    this.bytes = b;
+  }
+  // Where the current bytes are, for lowering (a replaced body is lowered in place too).
+  get at(): usize { const b = this.bytes; return b === null ? this.ptr : b.dataStart; }
+  get size(): usize { const b = this.bytes; return b === null ? this.len : <usize>b.length; }
+}
+
+/** A string field kept as UTF-8 bytes until read or replaced. */
+class Text {
+  ptr: usize = 0;
+  len: usize = 0;
+  str: string | null = null;
+
+  read(): string {
+    let s = this.str;
+    if (s === null) this.str = s = decodeAt(this.ptr, this.len);
+    return s;
+  }
+  write(s: string): void {
+    const b = encode(s);
+    this.ptr = changetype<usize>(b);
+    this.len = b.byteLength;
+    this.str = s;
   }
 }
 
 export class Request {
-  constructor(
-    public method: string,
-    public uri: string,
-    public headers: Headers,
-    public body: Uint8Array | null,
-  ) {}
+  m: Text = new Text();
+  u: Text = new Text();
+  b: Body = new Body();
+  hasBody: bool = false;
+
+  constructor(method: string, uri: string, public headers: Headers, body: Uint8Array | null) {
+    this.m.write(method);
+    this.u.write(uri);
+    this.body = body;
+  }
+
+  /** A request over bytes the host lowered; nothing is decoded or copied yet. */
+  static raw(mp: usize, ml: usize, up: usize, ul: usize, headers: Headers, hasBody: bool, bp: usize, bl: usize): Request {
+    const r = changetype<Request>(__new(offsetof<Request>(), idof<Request>()));
+    r.m = new Text();
+    r.m.ptr = mp;
+    r.m.len = ml;
+    r.u = new Text();
+    r.u.ptr = up;
+    r.u.len = ul;
+    r.headers = headers;
+    r.b = new Body();
+    r.b.ptr = bp;
+    r.b.len = bl;
+    r.hasBody = hasBody;
+    return r;
+  }
+
+  get method(): string { return this.m.read(); }
+  set method(v: string) { this.m.write(v); }
+  get uri(): string { return this.u.read(); }
+  set uri(v: string) { this.u.write(v); }
+  /** The body, or null when the request has none. */
+  get body(): Uint8Array | null { return this.hasBody ? this.b.read() : null; }
+  set body(v: Uint8Array | null) {
+    this.hasBody = v !== null;
+    if (v !== null) this.b.write(v);
+  }
 
   /** The path part of the URI (before `?`). */
   get path(): string {
-    const q = this.uri.indexOf("?");
-    return q < 0 ? this.uri : this.uri.substring(0, q);
+    const uri = this.uri;
+    const q = uri.indexOf("?");
+    return q < 0 ? uri : uri.substring(0, q);
   }
   /** The query string without `?`, or "". */
   get query(): string {
-    const q = this.uri.indexOf("?");
-    return q < 0 ? "" : this.uri.substring(q + 1);
+    const uri = this.uri;
+    const q = uri.indexOf("?");
+    return q < 0 ? "" : uri.substring(q + 1);
   }
 }
 
 export class Response {
-  constructor(
-    public status: u16,
-    public headers: Headers,
-    public body: Uint8Array,
-  ) {}
+  b: Body = new Body();
+
+  constructor(public status: u16, public headers: Headers, body: Uint8Array) {
+    this.b.write(body);
+  }
+
+  /** A response over bytes the host lowered. */
+  static raw(status: u16, headers: Headers, bp: usize, bl: usize): Response {
+    const r = changetype<Response>(__new(offsetof<Response>(), idof<Response>()));
+    r.status = status;
+    r.headers = headers;
+    r.b = new Body();
+    r.b.ptr = bp;
+    r.b.len = bl;
+    return r;
+  }
+
+  get body(): Uint8Array { return this.b.read(); }
+  set body(v: Uint8Array) { this.b.write(v); }
 
   /** A response with a UTF-8 text body. */
   static text(status: u16, text: string, contentType: string = "text/plain; charset=utf-8"): Response {

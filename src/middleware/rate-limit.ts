@@ -74,8 +74,9 @@ export function rateLimitConfig(options: RateLimitOptions): Array<[string, strin
  *
  * Buckets are updated with compare-and-swap. With the default in-process store it
  * always succeeds; with a store shared by several processes, a request that loses it
- * 8 times in a row is denied (fail closed). Idle buckets expire once they would be
- * full again. Time comes from the pipeline's `clock`.
+ * 8 times in a row is denied (fail closed) with `Retry-After: 1`. Idle buckets expire
+ * once they would be full again. Time comes from the pipeline's `clock`; a clock set
+ * back grants no tokens.
  *
  * @throws {InvalidConfigError} for a bad option (checked again by the guest).
  * @example
