@@ -1,6 +1,8 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
 export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource } from './pipeline/stage.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
+export type { Terminal } from './pipeline/run.js';
+export type { Fusion } from './pipeline/plan.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
 export type { Limits } from './http/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';

@@ -24,6 +24,8 @@ export type WitAction = { tag: 'next'; val: WitRequest } | { tag: 'respond'; val
 /** Facts about a request that are not in it, served to guests by the `context` capability. */
 export interface RequestContext {
   remoteAddress: string;
+  /** Aborted when the client goes away; work queued or running for the request should stop. */
+  signal?: AbortSignal;
 }
 
 /** Header input accepted from users: pairs, or a record (an array value repeats the header). */

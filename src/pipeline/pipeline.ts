@@ -12,7 +12,7 @@ import { createEdge } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../http/limits.js';
 import type { Handler, RequestContext, WitRequest, WitResponse } from '../types.js';
-import { runOnion } from './run.js';
+import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Segment } from './segment.js';
 import type { Binding } from '../component/guest.js';
@@ -137,12 +137,16 @@ export class Pipeline {
     this.#segments = plan(this.#guests, this.#fusion);
   }
 
-  /** Run one request through the chain. Never rejects: failures become error responses. */
-  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+  /**
+   * Run one request through the chain. Never rejects: failures become error responses.
+   * `terminal` replaces the pipeline's handler for this request (adapters use it to hand
+   * the request to the host framework's own handlers).
+   */
+  async handle(req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<WitResponse> {
     try {
       if (this.#closed) throw new PipelineClosedError();
       await this.ready();
-      return await runOnion(this.#segments, this.#terminal.call, req, ctx, this.#host);
+      return await runOnion(this.#segments, terminal, req, ctx, this.#host);
     } catch (err) {
       return this.errorResponse(err);
     }
@@ -201,6 +205,11 @@ export class Pipeline {
       });
     });
     return server;
+  }
+
+  /** True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
+  get hasResponsePhase(): boolean {
+    return this.#guests.some((g) => g.spec.phases.response);
   }
 
   /** How the pipeline was planned: stages, phases, capabilities and cache use. */
