@@ -75,7 +75,12 @@ export function createEdge(edge: Handles, limits: Limits): Server {
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => {
     const headers = rawPairs(req.rawHeaders);
     const uri = req.url ?? '/';
-    const ctx: RequestContext = { remoteAddress: req.socket.remoteAddress ?? '' };
+    // A client that goes away before its answer aborts the work still queued or running for it.
+    const aborter = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
+    });
+    const ctx: RequestContext = { remoteAddress: req.socket.remoteAddress ?? '', signal: aborter.signal };
     let refusedBody = false;
     (async () => {
       checkHead(req.method ?? 'GET', uri, headers, limits);
