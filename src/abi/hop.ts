@@ -1,5 +1,5 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
-import { AbiError, type GuestMemory } from './memory.js';
+import { AbiError, type AbiMemory } from './memory.js';
 
 /**
  * The fused hop: a value one guest returned is copied straight into another memory,
@@ -9,14 +9,7 @@ import { AbiError, type GuestMemory } from './memory.js';
  * segment's edge.
  */
 
-/** A memory a hop can write into: a guest's, or a host-side snapshot (see Snapshot). */
-export interface HopTarget {
-  u8: Uint8Array;
-  u32: Uint32Array;
-  alloc(size: number, align: number): number;
-}
-
-function copyRun(src: GuestMemory | HopTarget, ptr: number, len: number, dst: HopTarget, align: number): number {
+function copyRun(src: AbiMemory, ptr: number, len: number, dst: AbiMemory, align: number): number {
   if (len === 0) return align;
   if (ptr + len > src.u8.byteLength) throw new AbiError('value out of bounds');
   const to = dst.alloc(len, align);
@@ -24,7 +17,7 @@ function copyRun(src: GuestMemory | HopTarget, ptr: number, len: number, dst: Ho
   return to;
 }
 
-function copyHeaders(src: GuestMemory | HopTarget, at: number, dst: HopTarget, out: Int32Array, o: number): void {
+function copyHeaders(src: AbiMemory, at: number, dst: AbiMemory, out: Int32Array, o: number): void {
   const base = src.u32[at >>> 2];
   const n = src.u32[(at >>> 2) + 1];
   if (n === 0) {
@@ -53,7 +46,7 @@ function copyHeaders(src: GuestMemory | HopTarget, at: number, dst: HopTarget, o
 }
 
 /** Copy the request record at `ptr` in `src` into `dst`, as 9 flat values at `out[o..]`. */
-export function copyRequest(src: GuestMemory | HopTarget, ptr: number, dst: HopTarget, out: Int32Array, o: number): void {
+export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
   if (ptr % 4 !== 0 || ptr + REQUEST.size > src.u8.byteLength) throw new AbiError('request out of bounds');
   const w = ptr >>> 2;
   const mLen = src.u32[w + 1];
@@ -77,7 +70,7 @@ export function copyRequest(src: GuestMemory | HopTarget, ptr: number, dst: HopT
 }
 
 /** Copy the response record at `ptr` in `src` into `dst`, as 5 flat values at `out[o..]`. */
-export function copyResponse(src: GuestMemory | HopTarget, ptr: number, dst: HopTarget, out: Int32Array, o: number): void {
+export function copyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
   if (ptr % 4 !== 0 || ptr + RESPONSE.size > src.u8.byteLength) throw new AbiError('response out of bounds');
   out[o] = src.u8[ptr] | (src.u8[ptr + 1] << 8);
   copyHeaders(src, ptr + RESPONSE.headers, dst, out, o + 1);

@@ -1,10 +1,10 @@
 import type { HeaderList, WitAction, WitRequest, WitResponse } from '../types.js';
 import { ACTION, HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
-import { AbiError, type GuestMemory } from './memory.js';
+import { AbiError, type AbiMemory } from './memory.js';
 
 /** Lift values a guest returned (by pointer into its memory) into JS, copying everything out. */
 
-function liftHeaders(mem: GuestMemory, at: number): HeaderList {
+function liftHeaders(mem: AbiMemory, at: number): HeaderList {
   const u32 = mem.u32;
   const base = u32[at >>> 2];
   const n = u32[(at >>> 2) + 1];
@@ -17,11 +17,11 @@ function liftHeaders(mem: GuestMemory, at: number): HeaderList {
   return out;
 }
 
-function checkRecord(mem: GuestMemory, ptr: number, size: number): void {
+function checkRecord(mem: AbiMemory, ptr: number, size: number): void {
   if (ptr % 4 !== 0 || ptr + size > mem.u8.byteLength) throw new AbiError(`result pointer ${ptr} out of bounds`);
 }
 
-export function liftRequest(mem: GuestMemory, ptr: number): WitRequest {
+export function liftRequest(mem: AbiMemory, ptr: number): WitRequest {
   checkRecord(mem, ptr, REQUEST.size);
   const w = ptr >>> 2;
   const u32 = mem.u32;
@@ -35,7 +35,7 @@ export function liftRequest(mem: GuestMemory, ptr: number): WitRequest {
   return req;
 }
 
-export function liftResponse(mem: GuestMemory, ptr: number): WitResponse {
+export function liftResponse(mem: AbiMemory, ptr: number): WitResponse {
   checkRecord(mem, ptr, RESPONSE.size);
   const status = mem.u16[ptr >>> 1];
   const headers = liftHeaders(mem, ptr + RESPONSE.headers);
@@ -43,7 +43,7 @@ export function liftResponse(mem: GuestMemory, ptr: number): WitResponse {
   return { status, headers, body: mem.readBytes(mem.u32[w], mem.u32[w + 1]) };
 }
 
-export function liftAction(mem: GuestMemory, ptr: number): WitAction {
+export function liftAction(mem: AbiMemory, ptr: number): WitAction {
   checkRecord(mem, ptr, ACTION.size);
   const tag = mem.u8[ptr];
   if (tag === ACTION.next) return { tag: 'next', val: liftRequest(mem, ptr + ACTION.payload) };

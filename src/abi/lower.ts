@@ -1,6 +1,6 @@
 import type { HeaderList, WitRequest, WitResponse } from '../types.js';
 import { HEADER_SIZE } from './layout.js';
-import type { GuestMemory } from './memory.js';
+import type { AbiMemory } from './memory.js';
 
 /**
  * Lower JS values into a guest's memory as flat core arguments, as the Canonical ABI
@@ -11,7 +11,7 @@ import type { GuestMemory } from './memory.js';
 // Scratch for one (ptr, len) pair while the header array is being filled.
 const pair = new Int32Array(2);
 
-function lowerHeaders(mem: GuestMemory, headers: HeaderList, out: Int32Array, at: number): void {
+function lowerHeaders(mem: AbiMemory, headers: HeaderList, out: Int32Array, at: number): void {
   const n = headers.length;
   const base = n === 0 ? 4 : mem.alloc(n * HEADER_SIZE, 4);
   for (let i = 0; i < n; i++) {
@@ -30,7 +30,7 @@ function lowerHeaders(mem: GuestMemory, headers: HeaderList, out: Int32Array, at
 }
 
 /** A request as 9 flat values at `out[at..]`: method, uri, headers, body option. */
-export function lowerRequest(mem: GuestMemory, req: WitRequest, out: Int32Array, at: number): void {
+export function lowerRequest(mem: AbiMemory, req: WitRequest, out: Int32Array, at: number): void {
   mem.writeString(req.method, out, at);
   mem.writeString(req.uri, out, at + 2);
   lowerHeaders(mem, req.headers, out, at + 4);
@@ -45,7 +45,7 @@ export function lowerRequest(mem: GuestMemory, req: WitRequest, out: Int32Array,
 }
 
 /** A response as 5 flat values at `out[at..]`: status, headers, body. */
-export function lowerResponse(mem: GuestMemory, resp: WitResponse, out: Int32Array, at: number): void {
+export function lowerResponse(mem: AbiMemory, resp: WitResponse, out: Int32Array, at: number): void {
   out[at] = resp.status;
   lowerHeaders(mem, resp.headers, out, at + 1);
   mem.writeBytes(resp.body, out, at + 3);

@@ -1,25 +1,15 @@
 import { isAscii } from 'node:buffer';
 
-/**
- * A view on one guest's linear memory and allocator. Typed-array views are re-created
- * only when the memory has grown (a grown memory detaches the old buffer, whose
- * byteLength then reads 0), never per call.
- */
-export interface CoreMemory {
-  memory: WebAssembly.Memory;
-  realloc: (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
-}
-
 /** A value a guest returned that does not fit its type or its memory: the guest is at fault. */
 export class AbiError extends Error {
   override name = 'AbiError';
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
 // Node's native latin1 slicing: for ASCII bytes the fastest way to a JS string.
 type SliceBuffer = Buffer & { latin1Slice(start: number, end: number): string };
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function asciiRun(u8: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (u8[i] > 0x7f) return false;
@@ -34,59 +24,47 @@ function decode(u8: Uint8Array, ptr: number, len: number): string {
   }
 }
 
-export class GuestMemory {
-  readonly memory: WebAssembly.Memory;
-  readonly #realloc: CoreMemory['realloc'];
-  u8: Uint8Array;
-  u32: Uint32Array;
-  u16: Uint16Array;
-  #buf: SliceBuffer;
+/**
+ * A memory laid out as the Canonical ABI lays values out: a guest's linear memory, or a
+ * host-side buffer with the same layout (for snapshots and for requests sent to worker
+ * threads). Typed-array views are re-created only when the memory has grown (a grown
+ * Wasm memory detaches the old buffer, whose byteLength then reads 0), never per call.
+ */
+export abstract class AbiMemory {
+  u8!: Uint8Array;
+  u16!: Uint16Array;
+  u32!: Uint32Array;
+  #buf!: SliceBuffer;
 
-  constructor(core: CoreMemory) {
-    this.memory = core.memory;
-    this.#realloc = core.realloc;
-    this.u8 = new Uint8Array(core.memory.buffer);
-    this.u32 = new Uint32Array(core.memory.buffer);
-    this.u16 = new Uint16Array(core.memory.buffer);
-    this.#buf = Buffer.from(core.memory.buffer) as SliceBuffer;
+  protected view(buffer: ArrayBufferLike): void {
+    this.u8 = new Uint8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.#buf = Buffer.from(buffer) as SliceBuffer;
   }
 
-  /** Re-create the views if a call into the guest grew its memory. */
-  refresh(): void {
-    if (this.u8.byteLength !== 0) return;
-    const buf = this.memory.buffer;
-    this.u8 = new Uint8Array(buf);
-    this.u32 = new Uint32Array(buf);
-    this.u16 = new Uint16Array(buf);
-    this.#buf = Buffer.from(buf) as SliceBuffer;
-  }
-
-  /** One `cabi_realloc` call: a fresh allocation the guest owns. */
-  alloc(size: number, align: number): number {
-    const ptr = this.#realloc(0, 0, align, size);
-    this.refresh();
-    if (ptr % align !== 0 || ptr + size > this.u8.byteLength) throw new AbiError(`cabi_realloc returned an invalid pointer ${ptr}`);
-    return ptr;
-  }
+  /** One fresh allocation of `size` bytes at `align`. */
+  abstract alloc(size: number, align: number): number;
+  /** Grow or shrink the allocation at `ptr` (only ever the last one made). */
+  protected abstract resize(ptr: number, oldSize: number, align: number, newSize: number): number;
+  /** Re-create the views if the memory grew. */
+  abstract refresh(): void;
 
   /**
    * Lower a string: allocate its UTF-16 length and write it as ASCII; on the first
-   * non-ASCII character, grow the allocation to the UTF-8 length (as the Canonical ABI
-   * does for UTF-16 sources) and encode natively. Returns the byte length; the pointer
-   * goes to `out[at]`.
+   * non-ASCII character, resize the allocation to the UTF-8 length (as the Canonical ABI
+   * does for UTF-16 sources) and encode natively. (ptr, len) go to `out[at]`, `out[at+1]`.
    */
   writeString(s: string, out: Int32Array, at: number): void {
     const n = s.length;
     let ptr = n === 0 ? 1 : this.alloc(n, 1);
-    let u8 = this.u8;
+    const u8 = this.u8;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c > 0x7f) {
         const len = Buffer.byteLength(s, 'utf8');
-        ptr = this.#realloc(ptr, n, 1, len);
-        this.refresh();
-        u8 = this.u8;
-        encoder.encodeInto(s, u8.subarray(ptr, ptr + len));
+        ptr = this.resize(ptr, n, 1, len);
+        encoder.encodeInto(s, this.u8.subarray(ptr, ptr + len));
         out[at] = ptr;
         out[at + 1] = len;
         return;
@@ -119,5 +97,42 @@ export class GuestMemory {
   readBytes(ptr: number, len: number): Uint8Array {
     if (ptr + len > this.u8.byteLength) throw new AbiError('list out of bounds');
     return this.u8.slice(ptr, ptr + len);
+  }
+}
+
+/** The memory and allocator a guest's lifts and lowers use. */
+export interface CoreMemory {
+  memory: WebAssembly.Memory;
+  realloc: (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
+}
+
+/** One guest's linear memory; every allocation is a `cabi_realloc` call the guest owns. */
+export class GuestMemory extends AbiMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly #realloc: CoreMemory['realloc'];
+
+  constructor(core: CoreMemory) {
+    super();
+    this.memory = core.memory;
+    this.#realloc = core.realloc;
+    this.view(core.memory.buffer);
+  }
+
+  refresh(): void {
+    if (this.u8.byteLength === 0) this.view(this.memory.buffer);
+  }
+
+  alloc(size: number, align: number): number {
+    const ptr = this.#realloc(0, 0, align, size);
+    this.refresh();
+    if (ptr % align !== 0 || ptr + size > this.u8.byteLength) throw new AbiError(`cabi_realloc returned an invalid pointer ${ptr}`);
+    return ptr;
+  }
+
+  protected resize(ptr: number, oldSize: number, align: number, newSize: number): number {
+    const p = this.#realloc(ptr, oldSize, align, newSize);
+    this.refresh();
+    if (p % align !== 0 || p + newSize > this.u8.byteLength) throw new AbiError(`cabi_realloc returned an invalid pointer ${p}`);
+    return p;
   }
 }

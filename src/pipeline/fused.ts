@@ -4,7 +4,7 @@ import { ACTION } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
-import { Snapshot } from '../abi/snapshot.js';
+import { HostMemory } from '../abi/host-memory.js';
 import { AbiError } from '../abi/memory.js';
 import { WitlineError } from '../errors.js';
 import type { WitRequest, WitResponse } from '../types.js';
@@ -27,7 +27,7 @@ type Seen = { js: WitRequest } | { snap: number };
 
 interface FusedState {
   entered: Array<{ guest: Guest; seen: Seen }>;
-  snap: Snapshot | undefined;
+  snap: HostMemory | undefined;
 }
 
 function release(v: InGuest | undefined): void {
@@ -79,7 +79,7 @@ export class FusedSegment implements Segment {
 
   request(req: WitRequest): RequestOutcome | Promise<RequestOutcome> {
     for (const g of this.guests) if (!g.core) return this.#live().then(() => this.request(req));
-    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? new Snapshot() : undefined };
+    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? new HostMemory() : undefined };
     let from: InGuest | undefined; // undefined: the request is `req`, a JS value
     let current = this.guests[0];
     try {
