@@ -11,9 +11,13 @@ import { AbiError, type AbiMemory } from './memory.js';
 
 function copyRun(src: AbiMemory, ptr: number, len: number, dst: AbiMemory, align: number): number {
   if (len === 0) return align;
-  if (ptr + len > src.u8.byteLength) throw new AbiError('value out of bounds');
+  const from = src.u8;
+  if (ptr + len > from.byteLength) throw new AbiError('value out of bounds');
   const to = dst.alloc(len, align);
-  dst.u8.set(src.u8.subarray(ptr, ptr + len), to);
+  const into = dst.u8;
+  // Most header names and values are short: a plain loop beats creating a subarray view.
+  if (len <= 48) for (let i = 0; i < len; i++) into[to + i] = from[ptr + i];
+  else into.set(from.subarray(ptr, ptr + len), to);
   return to;
 }
 

@@ -1,0 +1,190 @@
+// bench/hops: what one hop costs. Chains of 1–16 stages in four modes, on the same
+// reference request, in one process, interleaved, medians of several repetitions:
+//   jco    — jco's generated bindings, per hop (awaited)
+//   codec  — witline's codec over the core exports, per hop (awaited)
+//   fused  — adjacent stages fused: memory-to-memory hops, no awaits inside
+//   js     — plain JS functions doing the same work, per hop (awaited)
+// plus instantiation time from a compiled module and resident memory per live instance.
+// Run: npm run bench:hops   (writes bench/results/hops.json and hops.md)
+import { writeFile, mkdir } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { pipeline, stage, type WitRequest, type WitResponse } from '../src/index.js';
+import { bundledComponent } from '../src/middleware/bundled.js';
+import { transpileCached } from '../src/component/cache.js';
+import { readComponent } from '../src/component/load.js';
+import { directModule, instantiateDirect } from '../src/component/direct.js';
+import { MemoryStore } from '../src/host/kv.js';
+
+const LENGTHS = [1, 2, 4, 8, 16];
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const ITER = Number(process.env.BENCH_ITER ?? 4000);
+const quick = process.env.BENCH_QUICK === '1';
+
+// The reference request: 5 headers and a 200-byte body. Each stage does the same work in
+// every mode: the request phase sets `x-echo-trail`, the response phase sets `x-echo`
+// (the echo guest with `trail: set`), so the request does not grow along the chain.
+const body = new Uint8Array(200).fill(0x61);
+const headers: Array<[string, string]> = [
+  ['host', 'api.example.com'],
+  ['user-agent', 'witline-bench/1.0'],
+  ['accept', 'application/json'],
+  ['content-type', 'application/json'],
+  ['x-echo-pass', '1'],
+];
+const reference = (): WitRequest => ({ method: 'POST', uri: '/v1/items?limit=10', headers: headers.slice(), body });
+const ctx = { remoteAddress: '127.0.0.1' };
+const answer: WitResponse = { status: 200, headers: [['content-type', 'application/json']], body: new TextEncoder().encode('{"ok":true}') };
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+type Mode = 'jco' | 'codec' | 'fused' | 'js';
+const MODES: Mode[] = ['jco', 'codec', 'fused', 'js'];
+
+function setHeader(h: Array<[string, string]>, name: string, value: string): Array<[string, string]> {
+  const out = h.filter(([k]) => k.toLowerCase() !== name);
+  out.push([name, value]);
+  return out;
+}
+
+/** A runner for `n` stages in a mode: returns a function handling one request. */
+async function runner(mode: Mode, n: number): Promise<{ run: () => Promise<unknown>; close: () => Promise<void> }> {
+  if (mode === 'js') {
+    const stages = Array.from({ length: n }, (_, i) => ({
+      onRequest: async (req: WitRequest) => ({ tag: 'next' as const, val: { ...req, headers: setHeader(req.headers, 'x-echo-trail', `t${i}`) } }),
+      onResponse: async (_req: WitRequest, resp: WitResponse) => ({ ...resp, headers: setHeader(resp.headers, 'x-echo', `t${i}`) }),
+    }));
+    return {
+      async run() {
+        let req = reference();
+        const seen: WitRequest[] = [];
+        for (const s of stages) {
+          seen.push(req);
+          req = (await s.onRequest(req)).val;
+        }
+        let resp = answer;
+        for (let i = stages.length - 1; i >= 0; i--) resp = await stages[i].onResponse(seen[i], resp);
+        return resp;
+      },
+      close: async () => {},
+    };
+  }
+  const stages = Array.from({ length: n }, (_, i) =>
+    stage({ component: bundledComponent('echo'), config: { tag: `t${i}`, trail: 'set' }, capabilities: ['log'] }),
+  );
+  const p = pipeline(stages, { handler: () => answer, logger: quiet, binding: mode === 'jco' ? 'jco' : 'codec', fusion: mode === 'fused' ? 'auto' : 'off' });
+  await p.ready();
+  const check = await p.handle(reference(), ctx);
+  if (check.status !== 200 || !check.headers.some(([k, v]) => k === 'x-echo' && v === 't0')) throw new Error(`${mode}: wrong answer`);
+  return { run: () => p.handle(reference(), ctx), close: () => p.close() };
+}
+
+async function nsPerRequest(run: () => Promise<unknown>, iterations: number): Promise<number> {
+  for (let i = 0; i < iterations / 4; i++) await run();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await run();
+  return Number(process.hrtime.bigint() - t0) / iterations;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Least-squares slope of ns over chain length: the marginal cost of one more stage. */
+function slope(points: Array<[number, number]>): number {
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return num / den;
+}
+
+async function chains() {
+  const runners = new Map<string, Awaited<ReturnType<typeof runner>>>();
+  for (const mode of MODES) for (const n of LENGTHS) runners.set(`${mode}:${n}`, await runner(mode, n));
+  const samples = new Map<string, number[]>();
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const n of LENGTHS) {
+      for (const mode of MODES) {
+        const key = `${mode}:${n}`;
+        const ns = await nsPerRequest(runners.get(key)!.run, Math.max(200, Math.round(ITER / n)));
+        samples.set(key, [...(samples.get(key) ?? []), ns]);
+      }
+    }
+  }
+  for (const r of runners.values()) await r.close();
+  const result: Record<Mode, { ns: Record<number, number>; marginalNs: number }> = {} as never;
+  for (const mode of MODES) {
+    const ns: Record<number, number> = {};
+    for (const n of LENGTHS) ns[n] = Math.round(median(samples.get(`${mode}:${n}`)!));
+    result[mode] = { ns, marginalNs: Math.round(slope(LENGTHS.map((n) => [n, ns[n]]))) };
+  }
+  return result;
+}
+
+async function instantiation() {
+  const component = await transpileCached(await readComponent(bundledComponent('echo')));
+  const module = directModule(component);
+  if (!module) throw new Error('echo is not directly instantiable');
+  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: ctx } };
+  const make = () => {
+    const g = instantiateDirect(module, 'echo', ['log'], host);
+    g.configure?.([['tag', 'x']]);
+    return g;
+  };
+  for (let i = 0; i < 200; i++) make();
+  const N = quick ? 200 : 2000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) make();
+  const directUs = Number(process.hrtime.bigint() - t0) / N / 1000;
+  // jco's instantiate of the same component, for comparison.
+  const imports = { 'witline:middleware/log': { log() {} } };
+  const get = (name: string) => component.cores.get(name)!;
+  const M = quick ? 50 : 300;
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < M; i++) await component.instantiate(get, imports);
+  const jcoUs = Number(process.hrtime.bigint() - t1) / M / 1000;
+
+  // Resident memory per extra live instance: RSS before and after keeping 1,000 alive.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().rss;
+  const live = Array.from({ length: 1000 }, make);
+  for (const g of live) {
+    // Touch each instance the way a request does, so its arena pages are resident.
+    const a = new Int32Array(14);
+    g.core.mem.writeString('GET', a, 0);
+  }
+  gc?.();
+  const after = process.memoryUsage().rss;
+  void live.length;
+  return { directUs: +directUs.toFixed(1), jcoUs: +jcoUs.toFixed(1), rssPerInstanceKB: +((after - before) / 1000 / 1024).toFixed(1) };
+}
+
+const fmt = (ns: number) => (ns / 1000).toFixed(2);
+
+async function main() {
+  const started = new Date().toISOString();
+  const c = await chains();
+  const inst = await instantiation();
+  const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
+  const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
+  const result = { started, machine, reps: REPS, request: '5 headers, 200-byte body', modes: c, instantiation: inst, perHopOverFusedMarginal: ratio };
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  const rows = MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`);
+  const md = [
+    `# bench/hops — µs per request (median of ${REPS}), ${machine}`,
+    '',
+    `| mode | ${LENGTHS.map((n) => `${n} stage${n > 1 ? 's' : ''}`).join(' | ')} | marginal µs/stage |`,
+    `| --- | ${LENGTHS.map(() => '---:').join(' | ')} | ---: |`,
+    ...rows,
+    '',
+    `- per-hop (codec) marginal ÷ fused marginal: **${ratio}×**`,
+    `- instantiate one stage from its compiled module: **${inst.directUs} µs** direct (jco's instantiate: ${inst.jcoUs} µs)`,
+    `- resident memory per extra live instance (1,000 instances): **${inst.rssPerInstanceKB} KB**`,
+    '',
+    `Command: \`npm run bench:hops\` (${started}).`,
+    '',
+  ].join('\n');
+  await writeFile(new URL('./results/hops.md', import.meta.url), md);
+  process.stdout.write(md);
+}
+
+await main();
