@@ -7,12 +7,18 @@ import { anyRequest, anyResponse } from './support/arbitraries.js';
 
 // The codec (witline's lift/lower over the core exports) and jco's generated bindings
 // must agree on every value that crosses the boundary, in both directions.
+// The codec runs over core exports found two ways: a directly instantiated core module,
+// and the core instances jco's own instantiate creates (the path for components that need
+// jco's wiring, e.g. WASI or several modules).
 let codec: Guest;
+let viaJco: Guest;
 let jco: Guest;
 beforeAll(async () => {
   codec = await bundledGuest('echo', 'codec');
+  viaJco = await bundledGuest('echo', 'codec', [], false);
   jco = await bundledGuest('echo', 'jco');
-  expect(codec.binding).toBe('codec');
+  expect([codec.binding, codec.instantiation]).toEqual(['codec', 'direct']);
+  expect([viaJco.binding, viaJco.instantiation]).toEqual(['codec', 'jco']);
   expect(jco.binding).toBe('jco');
 });
 
@@ -24,7 +30,9 @@ const options = { numRuns: 400, interruptAfterTimeLimit: 8_000 };
 it('agrees with jco on requests reflected into a respond action', () => {
   fc.assert(
     fc.property(anyRequest, (req: WitRequest) => {
-      expect(norm(codec.onRequest(req) as WitAction)).toEqual(norm(jco.onRequest(req) as WitAction));
+      const expected = norm(jco.onRequest(req) as WitAction);
+      expect(norm(codec.onRequest(req) as WitAction)).toEqual(expected);
+      expect(norm(viaJco.onRequest(req) as WitAction)).toEqual(expected);
     }),
     options,
   );
@@ -37,6 +45,7 @@ it('agrees with jco on requests passed on as next(request)', () => {
       const a = codec.onRequest(req) as WitAction;
       expect(a.tag).toBe('next');
       expect(norm(a)).toEqual(norm(jco.onRequest(req) as WitAction));
+      expect(norm(viaJco.onRequest(req) as WitAction)).toEqual(norm(a));
     }),
     options,
   );
@@ -48,6 +57,7 @@ it('agrees with jco on responses through the response phase', () => {
       const a = codec.onResponse(req, resp) as WitResponse;
       expect(a.status).toBe(resp.status);
       expect(norm(a)).toEqual(norm(jco.onResponse(req, resp) as WitResponse));
+      expect(norm(viaJco.onResponse(req, resp) as WitResponse)).toEqual(norm(a));
     }),
     options,
   );

@@ -11,9 +11,36 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 // Node's native latin1 slicing: for ASCII bytes the fastest way to a JS string.
 type SliceBuffer = Buffer & { latin1Slice(start: number, end: number): string };
 
-function asciiRun(u8: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (u8[i] > 0x7f) return false;
-  return true;
+// Short strings recur across requests (header names, common values): an intern table,
+// checked byte for byte, returns the same JS string without a native call. A miss or a
+// collision only costs the slice it would have cost anyway.
+const INTERN_SLOTS = 4096;
+const INTERN_MAX = 32;
+const interned: Array<string | undefined> = new Array(INTERN_SLOTS).fill(undefined);
+
+/** The interned string for ASCII bytes [ptr, ptr+len), or undefined if they are not ASCII. */
+function internAscii(u8: Uint8Array, ptr: number, len: number, buf: SliceBuffer): string | undefined {
+  let h = 0x811c9dc5 ^ len;
+  for (let i = ptr; i < ptr + len; i++) {
+    const c = u8[i];
+    if (c > 0x7f) return undefined;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+  const s = interned[slot];
+  if (s !== undefined && s.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (s.charCodeAt(i) !== u8[ptr + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return s;
+  }
+  const fresh = buf.latin1Slice(ptr, ptr + len);
+  interned[slot] = fresh;
+  return fresh;
 }
 
 function decode(u8: Uint8Array, ptr: number, len: number): string {
@@ -89,7 +116,8 @@ export abstract class AbiMemory {
     const u8 = this.u8;
     const end = ptr + len;
     if (end > u8.byteLength) throw new AbiError('string out of bounds');
-    if (len > 64 ? isAscii(u8.subarray(ptr, end)) : asciiRun(u8, ptr, end)) return this.#buf.latin1Slice(ptr, end);
+    if (len <= INTERN_MAX) return internAscii(u8, ptr, len, this.#buf) ?? decode(u8, ptr, len);
+    if (isAscii(u8.subarray(ptr, end))) return this.#buf.latin1Slice(ptr, end);
     return decode(u8, ptr, len);
   }
 

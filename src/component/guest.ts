@@ -40,6 +40,8 @@ export interface GuestSpec {
   host: HostServices;
   /** Preferred binding; the codec is used only where the component allows it. Default 'codec'. */
   binding?: Binding;
+  /** Allow direct instantiation where possible (default true); false always uses jco's instantiate. */
+  direct?: boolean;
 }
 
 /**
@@ -75,11 +77,15 @@ export class Guest {
 
   /** How instances are made: one core module with witline's imports ('direct'), or jco's instantiate. */
   get instantiation(): 'direct' | 'jco' {
-    return this.binding === 'codec' && directOf(this.spec.component) ? 'direct' : 'jco';
+    return this.#direct() ? 'direct' : 'jco';
+  }
+
+  #direct(): WebAssembly.Module | undefined {
+    return this.binding === 'codec' && this.spec.direct !== false ? directOf(this.spec.component) : undefined;
   }
 
   async #instantiate(): Promise<Instance> {
-    const direct = this.binding === 'codec' ? directOf(this.spec.component) : undefined;
+    const direct = this.#direct();
     return direct ? this.#instantiateDirect(direct) : this.#instantiateJco();
   }
 

@@ -8,7 +8,7 @@ import { bundledComponent } from '../../src/middleware/bundled.js';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A live guest of a bundled component, called through the given binding. */
-export async function bundledGuest(name: string, binding: Binding, config: Array<[string, string]> = []): Promise<Guest> {
+export async function bundledGuest(name: string, binding: Binding, config: Array<[string, string]> = [], direct = true): Promise<Guest> {
   const component = await transpileCached(await readComponent(bundledComponent(name)));
   return Guest.create({
     stage: name,
@@ -18,5 +18,6 @@ export async function bundledGuest(name: string, binding: Binding, config: Array
     phases: checkExports(name, worldShape(component.wit)),
     host: { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: { remoteAddress: '127.0.0.1' } } },
     binding,
+    direct,
   });
 }
