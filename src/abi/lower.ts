@@ -1,4 +1,4 @@
-import type { HeaderList, WitRequest, WitResponse } from '../types.js';
+import type { WitRequest, WitResponse } from '../types.js';
 import { HEADER_SIZE } from './layout.js';
 import type { AbiMemory } from './memory.js';
 
@@ -11,7 +11,8 @@ import type { AbiMemory } from './memory.js';
 // Scratch for one (ptr, len) pair while the header array is being filled.
 const pair = new Int32Array(2);
 
-function lowerHeaders(mem: AbiMemory, headers: HeaderList, out: Int32Array, at: number): void {
+/** A list<tuple<string, string>> (headers, settings) as (ptr, len) at `out[at..]`. */
+export function lowerPairs(mem: AbiMemory, headers: ReadonlyArray<readonly [string, string]>, out: Int32Array, at: number): void {
   const n = headers.length;
   const base = n === 0 ? 4 : mem.alloc(n * HEADER_SIZE, 4);
   for (let i = 0; i < n; i++) {
@@ -33,7 +34,7 @@ function lowerHeaders(mem: AbiMemory, headers: HeaderList, out: Int32Array, at: 
 export function lowerRequest(mem: AbiMemory, req: WitRequest, out: Int32Array, at: number): void {
   mem.writeString(req.method, out, at);
   mem.writeString(req.uri, out, at + 2);
-  lowerHeaders(mem, req.headers, out, at + 4);
+  lowerPairs(mem, req.headers, out, at + 4);
   if (req.body === undefined) {
     out[at + 6] = 0;
     out[at + 7] = 0;
@@ -47,6 +48,6 @@ export function lowerRequest(mem: AbiMemory, req: WitRequest, out: Int32Array, a
 /** A response as 5 flat values at `out[at..]`: status, headers, body. */
 export function lowerResponse(mem: AbiMemory, resp: WitResponse, out: Int32Array, at: number): void {
   out[at] = resp.status;
-  lowerHeaders(mem, resp.headers, out, at + 1);
+  lowerPairs(mem, resp.headers, out, at + 1);
   mem.writeBytes(resp.body, out, at + 3);
 }

@@ -1,4 +1,5 @@
-import { EXPORTS, HEADER_SIZE, postReturn } from '../abi/layout.js';
+import { EXPORTS, postReturn } from '../abi/layout.js';
+import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
 import type { Capability } from '../host/capabilities.js';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
@@ -58,18 +59,9 @@ export function instantiateDirect(
     core,
     // configure: func(list<tuple<string, string>>) -> result<_, string>; the error string, if any.
     configure(pairs) {
-      const pair = new Int32Array(2);
-      const base = pairs.length ? m.alloc(pairs.length * HEADER_SIZE, 4) : 4;
-      pairs.forEach(([k, v], i) => {
-        const e = (base + i * HEADER_SIZE) >>> 2;
-        m.writeString(k, pair, 0);
-        m.u32[e] = pair[0];
-        m.u32[e + 1] = pair[1];
-        m.writeString(v, pair, 0);
-        m.u32[e + 2] = pair[0];
-        m.u32[e + 3] = pair[1];
-      });
-      const ret = fn(base, pairs.length);
+      const list = new Int32Array(2);
+      lowerPairs(m, pairs, list, 0);
+      const ret = fn(list[0], list[1]);
       m.refresh();
       const tag = m.u8[ret];
       if (tag > 1) throw new AbiError(`invalid result discriminant ${tag}`);
