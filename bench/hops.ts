@@ -14,6 +14,10 @@ import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
 import { directModule, instantiateDirect } from '../src/component/direct.js';
 import { MemoryStore } from '../src/host/kv.js';
+import { lowerRequest } from '../src/abi/lower.js';
+import { liftRequest } from '../src/abi/lift.js';
+import { copyRequest } from '../src/abi/hop.js';
+import { HostMemory } from '../src/abi/host-memory.js';
 
 const LENGTHS = [1, 2, 4, 8, 16];
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -157,15 +161,68 @@ async function instantiation() {
   return { directUs: +directUs.toFixed(1), jcoUs: +jcoUs.toFixed(1), rssPerInstanceKB: +((after - before) / 1000 / 1024).toFixed(1) };
 }
 
+/**
+ * Where a hop's time goes: each step of a fused hop and of a per-hop call, timed alone
+ * on two live echo instances with the reference request (ns per operation).
+ */
+async function profile() {
+  const component = await transpileCached(await readComponent(bundledComponent('echo')));
+  const module = directModule(component)!;
+  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: ctx } };
+  const [A, B] = [0, 1].map(() => {
+    const g = instantiateDirect(module, 'echo', ['log'], host);
+    g.configure?.([['trail', 'set']]);
+    return g.core;
+  });
+  const a = new Int32Array(14);
+  const b = new Int32Array(14);
+  const req = reference();
+  const N = quick ? 20_000 : 200_000;
+  const time = (f: () => void) => {
+    for (let i = 0; i < N / 10; i++) f();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) f();
+    return Math.round(Number(process.hrtime.bigint() - t0) / N);
+  };
+  const call = (c: typeof A, x: Int32Array) => c.onRequest!(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]);
+  const lower = time(() => {
+    lowerRequest(A.mem, req, a, 0);
+    A.postOnRequest!(0);
+  });
+  const lowerCall = time(() => {
+    lowerRequest(A.mem, req, a, 0);
+    A.postOnRequest!(call(A, a));
+  });
+  lowerRequest(A.mem, req, a, 0);
+  const out = call(A, a) + 4; // A's next(request), kept (not post-returned) while B copies it
+  const hop = time(() => {
+    copyRequest(A.mem, out, B.mem, b, 0);
+    B.postOnRequest!(0);
+  });
+  const snap = new HostMemory();
+  const snapshot = time(() => {
+    snap.reset();
+    snap.takeRequest(A.mem, out, b);
+  });
+  const lift = time(() => void liftRequest(A.mem, out));
+  A.postOnRequest!(out - 4);
+  const realloc = time(() => {
+    A.mem.alloc(16, 1);
+    A.postOnRequest!(0);
+  });
+  return { lowerNs: lower, guestRequestPhaseNs: lowerCall - lower, hopCopyNs: hop, snapshotNs: snapshot, liftNs: lift, reallocPlusPostReturnNs: realloc };
+}
+
 const fmt = (ns: number) => (ns / 1000).toFixed(2);
 
 async function main() {
   const started = new Date().toISOString();
   const c = await chains();
   const inst = await instantiation();
+  const prof = await profile();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
-  const result = { started, machine, reps: REPS, request: '5 headers, 200-byte body', modes: c, instantiation: inst, perHopOverFusedMarginal: ratio };
+  const result = { started, machine, reps: REPS, request: '5 headers, 200-byte body', modes: c, instantiation: inst, perHopOverFusedMarginal: ratio, profileNs: prof };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
   const rows = MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`);
@@ -179,6 +236,12 @@ async function main() {
     `- per-hop (codec) marginal ÷ fused marginal: **${ratio}×**`,
     `- instantiate one stage from its compiled module: **${inst.directUs} µs** direct (jco's instantiate: ${inst.jcoUs} µs)`,
     `- resident memory per extra live instance (1,000 instances): **${inst.rssPerInstanceKB} KB**`,
+    '',
+    'Where the time goes (ns per operation, the reference request, echo guest):',
+    '',
+    '| lower into a guest | guest request phase | fused hop copy | snapshot for the response phase | lift to JS | one cabi_realloc + post-return |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${prof.lowerNs} | ${prof.guestRequestPhaseNs} | ${prof.hopCopyNs} | ${prof.snapshotNs} | ${prof.liftNs} | ${prof.reallocPlusPostReturnNs} |`,
     '',
     `Command: \`npm run bench:hops\` (${started}).`,
     '',
