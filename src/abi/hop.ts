@@ -1,5 +1,6 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { AbiError, type AbiMemory } from './memory.js';
+import { wasmCopyRequest, wasmCopyResponse } from './wasm-hop.js';
 
 /**
  * The fused hop: a value one guest returned is copied straight into another memory,
@@ -51,6 +52,7 @@ function copyHeaders(src: AbiMemory, at: number, dst: AbiMemory, out: Int32Array
 
 /** Copy the request record at `ptr` in `src` into `dst`, as 9 flat values at `out[o..]`. */
 export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
+  if (wasmCopyRequest(src, ptr, dst, out, o)) return;
   if (ptr % 4 !== 0 || ptr + REQUEST.size > src.u8.byteLength) throw new AbiError('request out of bounds');
   const w = ptr >>> 2;
   const mLen = src.u32[w + 1];
@@ -75,6 +77,7 @@ export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: In
 
 /** Copy the response record at `ptr` in `src` into `dst`, as 5 flat values at `out[o..]`. */
 export function copyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
+  if (wasmCopyResponse(src, ptr, dst, out, o)) return;
   if (ptr % 4 !== 0 || ptr + RESPONSE.size > src.u8.byteLength) throw new AbiError('response out of bounds');
   out[o] = src.u8[ptr] | (src.u8[ptr + 1] << 8);
   copyHeaders(src, ptr + RESPONSE.headers, dst, out, o + 1);

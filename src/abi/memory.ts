@@ -138,6 +138,13 @@ export interface CoreMemory {
 export class GuestMemory extends AbiMemory {
   readonly memory: WebAssembly.Memory;
   readonly #realloc: CoreMemory['realloc'];
+  /** Wasm hop instances from this memory into others (see wasm-hop.ts), made on first use. */
+  readonly hops = new Map<GuestMemory, unknown>();
+
+  /** The guest's `cabi_realloc`, for a Wasm hop that allocates in this memory. */
+  get realloc(): CoreMemory['realloc'] {
+    return this.#realloc;
+  }
 
   constructor(core: CoreMemory) {
     super();

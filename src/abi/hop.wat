@@ -1,0 +1,100 @@
+;; The fused hop in WebAssembly, for runtimes with multi-memory (Node 22+).
+;;
+;; One instance per (source guest, destination guest) pair imports both memories and the
+;; destination's cabi_realloc: a whole request or response record is copied from one
+;; guest's memory into the other's in one call from JS, every string and list still its
+;; own cabi_realloc allocation (wasm-to-wasm calls, a few ns each, instead of a JS-to-Wasm
+;; crossing per allocation). The flat values for the destination's export land in this
+;; module's own memory `out` (a request at 0..36, a response at 36..56).
+;;
+;; Returns 0, or 1 when the source record or a value it points to is outside the source
+;; memory (the source guest is at fault). A trap inside cabi_realloc, or a store through a
+;; pointer it returned, is the destination's fault and surfaces as a RuntimeError.
+;; Built into src/abi/hop-wasm.ts by scripts/build-hop.mjs.
+(module
+  (import "m" "src" (memory $src 0))
+  (import "m" "dst" (memory $dst 0))
+  (import "m" "realloc" (func $realloc (param i32 i32 i32 i32) (result i32)))
+  (memory $out (export "out") 1)
+
+  ;; Is [ptr, ptr+len) inside the source memory?
+  (func $inside (param $ptr i32) (param $len i64) (result i32)
+    (i64.le_u
+      (i64.add (i64.extend_i32_u (local.get $ptr)) (local.get $len))
+      (i64.shl (i64.extend_i32_u (memory.size $src)) (i64.const 16))))
+
+  ;; Copy `len` bytes at `ptr` into a fresh destination allocation; its pointer, or -1.
+  (func $run (param $ptr i32) (param $len i32) (param $align i32) (result i32)
+    (local $to i32)
+    (if (i32.eqz (local.get $len)) (then (return (local.get $align))))
+    (if (i32.eqz (call $inside (local.get $ptr) (i64.extend_i32_u (local.get $len))))
+      (then (return (i32.const -1))))
+    (local.set $to (call $realloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $len)))
+    (memory.copy $dst $src (local.get $to) (local.get $ptr) (local.get $len))
+    (local.get $to))
+
+  ;; The (ptr, len) pair at src[at] copied; (new ptr, len) written to out[o]. 1 on a bad source.
+  (func $string (param $at i32) (param $o i32) (result i32)
+    (local $p i32)
+    (local.set $p (call $run (i32.load $src (local.get $at)) (i32.load $src offset=4 (local.get $at)) (i32.const 1)))
+    (if (i32.eq (local.get $p) (i32.const -1)) (then (return (i32.const 1))))
+    (i32.store $out (local.get $o) (local.get $p))
+    (i32.store $out offset=4 (local.get $o) (i32.load $src offset=4 (local.get $at)))
+    (i32.const 0))
+
+  ;; The list<tuple<string, string>> at src[at] copied; (list, n) written to out[o].
+  (func $headers (param $at i32) (param $o i32) (result i32)
+    (local $base i32) (local $n i32) (local $list i32) (local $i i32) (local $e i32) (local $d i32) (local $p i32)
+    (local.set $base (i32.load $src (local.get $at)))
+    (local.set $n (i32.load $src offset=4 (local.get $at)))
+    (if (i32.eqz (local.get $n))
+      (then
+        (i32.store $out (local.get $o) (i32.const 4))
+        (i32.store $out offset=4 (local.get $o) (i32.const 0))
+        (return (i32.const 0))))
+    (if (i32.or
+          (i32.and (local.get $base) (i32.const 3))
+          (i32.eqz (call $inside (local.get $base) (i64.mul (i64.extend_i32_u (local.get $n)) (i64.const 16)))))
+      (then (return (i32.const 1))))
+    (local.set $list (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.shl (local.get $n) (i32.const 4))))
+    (loop $entry
+      (local.set $e (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 4))))
+      (local.set $d (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 4))))
+      (local.set $p (call $run (i32.load $src (local.get $e)) (i32.load $src offset=4 (local.get $e)) (i32.const 1)))
+      (if (i32.eq (local.get $p) (i32.const -1)) (then (return (i32.const 1))))
+      (i32.store $dst (local.get $d) (local.get $p))
+      (i32.store $dst offset=4 (local.get $d) (i32.load $src offset=4 (local.get $e)))
+      (local.set $p (call $run (i32.load $src offset=8 (local.get $e)) (i32.load $src offset=12 (local.get $e)) (i32.const 1)))
+      (if (i32.eq (local.get $p) (i32.const -1)) (then (return (i32.const 1))))
+      (i32.store $dst offset=8 (local.get $d) (local.get $p))
+      (i32.store $dst offset=12 (local.get $d) (i32.load $src offset=12 (local.get $e)))
+      (br_if $entry (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.store $out (local.get $o) (local.get $list))
+    (i32.store $out offset=4 (local.get $o) (local.get $n))
+    (i32.const 0))
+
+  ;; A request record (36 bytes, align 4) at src[rec] → 9 flat values at out[0..36].
+  (func (export "request") (param $rec i32) (result i32)
+    (local $tag i32)
+    (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 36))))
+      (then (return (i32.const 1))))
+    (if (call $string (local.get $rec) (i32.const 0)) (then (return (i32.const 1))))
+    (if (call $string (i32.add (local.get $rec) (i32.const 8)) (i32.const 8)) (then (return (i32.const 1))))
+    (if (call $headers (i32.add (local.get $rec) (i32.const 16)) (i32.const 16)) (then (return (i32.const 1))))
+    (local.set $tag (i32.load8_u $src offset=24 (local.get $rec)))
+    (if (i32.gt_u (local.get $tag) (i32.const 1)) (then (return (i32.const 1))))
+    (i32.store $out offset=24 (i32.const 0) (local.get $tag))
+    (if (local.get $tag)
+      (then (if (call $string (i32.add (local.get $rec) (i32.const 28)) (i32.const 28)) (then (return (i32.const 1)))))
+      (else (i64.store $out offset=28 (i32.const 0) (i64.const 0))))
+    (i32.const 0))
+
+  ;; A response record (20 bytes, align 4) at src[rec] → 5 flat values at out[36..56].
+  (func (export "response") (param $rec i32) (result i32)
+    (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 20))))
+      (then (return (i32.const 1))))
+    (i32.store $out offset=36 (i32.const 0) (i32.load16_u $src (local.get $rec)))
+    (if (call $headers (i32.add (local.get $rec) (i32.const 4)) (i32.const 40)) (then (return (i32.const 1))))
+    (if (call $string (i32.add (local.get $rec) (i32.const 12)) (i32.const 48)) (then (return (i32.const 1))))
+    (i32.const 0))
+)
