@@ -1,0 +1,130 @@
+import type { IncomingMessage } from 'node:http';
+import { BodyConsumedError, BodyTooLargeError } from '../errors.js';
+import { checkBodySize, type Limits } from '../http/limits.js';
+import type { HeaderList, WitRequest } from '../types.js';
+
+/** Header pairs from Node's flat `rawHeaders`, in wire order and case. */
+export function rawPairs(raw: readonly string[]): HeaderList {
+  const out: HeaderList = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  return out;
+}
+
+/**
+ * Read the whole body, then put it back into the request stream before `'end'` can fire,
+ * so that the handlers after the pipeline (`express.json()`, `express.raw()`, ...) still
+ * read a body through the ordinary stream API. It is read in paused mode (`read()`), and
+ * the bytes are `unshift`ed in the same tick as the last read: a stream whose buffer is
+ * not empty does not emit `'end'`, whatever has arrived. No stream internals are touched.
+ *
+ * Resolves to `undefined` for a request without a body by its framing; such a request's
+ * stream is left alone (Node ends it only once someone reads it).
+ */
+export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
+  const declared = req.headers['content-length'];
+  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
+  // An earlier middleware (a body parser) already took the bytes: they cannot be had again.
+  if (req.readableEnded || req.readableDidRead || req.readableFlowing) return Promise.reject(new BodyConsumedError());
+  if (declared !== undefined) {
+    checkBodySize(Number(declared), limits);
+    // Nothing to read; reading would schedule 'end' and later parsers would see no body at all.
+    if (Number(declared) === 0) return Promise.resolve(new Uint8Array(0));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('readable', onReadable);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    const onClose = () => onError(new Error('the request closed before its body arrived'));
+    // A body that ended with no bytes in the buffer (a chunked body of zero bytes) ends at once.
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    function onReadable() {
+      let chunk: Buffer | null;
+      while ((chunk = req.read() as Buffer | null) !== null) {
+        size += chunk.length;
+        if (size > limits.maxBodyBytes) {
+          stop();
+          reject(new BodyTooLargeError(limits.maxBodyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      }
+      // `complete` is set before the parser pushes the end of the body: everything is read.
+      if (!req.complete) return;
+      stop();
+      const body = Buffer.concat(chunks, size);
+      if (size > 0) req.unshift(body);
+      resolve(body);
+    }
+    req.on('readable', onReadable);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+// Node's rules for repeated request fields (`IncomingMessage.headers`): these keep the
+// first value, `set-cookie` is an array, `cookie` joins with '; ', the rest with ', '.
+const FIRST_WINS = new Set([
+  'age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since',
+  'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after',
+  'server', 'user-agent',
+]);
+
+function headerObject(pairs: HeaderList): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of pairs) {
+    const k = name.toLowerCase();
+    const prev = out[k];
+    if (k === 'set-cookie') out[k] = [...((prev as string[] | undefined) ?? []), value];
+    else if (prev === undefined) out[k] = value;
+    else if (!FIRST_WINS.has(k)) out[k] = `${prev}${k === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  return out;
+}
+
+function distinct(pairs: HeaderList): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of pairs) (out[name.toLowerCase()] ??= []).push(value);
+  return out;
+}
+
+/**
+ * Make the Express request what the pipeline passed on: method, url (relative to where
+ * the middleware is mounted, as `req.url` is), headers and body. The body's framing is
+ * the host's: `content-length` is set to the new body's size and `transfer-encoding`
+ * dropped, so downstream parsers read exactly the new bytes.
+ *
+ * `had` is what {@link takeBody} returned: those bytes are still buffered in the stream.
+ */
+export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, next: WitRequest): void {
+  const nextBody = next.body ?? new Uint8Array(0);
+  if ((had?.byteLength ?? 0) > 0 || nextBody.byteLength > 0) {
+    // unshift after 'end' would destroy the stream; someone downstream of us cannot have
+    // read it yet, so this only happens when the stream was already ended by an earlier reader.
+    if (req.readableEnded) throw new BodyConsumedError();
+    if ((had?.byteLength ?? 0) > 0) req.read(); // drop the original bytes...
+    if (nextBody.byteLength > 0) req.unshift(Buffer.from(nextBody.buffer, nextBody.byteOffset, nextBody.byteLength)); // ...for these
+  }
+  const headers = next.headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return l !== 'content-length' && l !== 'transfer-encoding';
+  });
+  if (next.body !== undefined) headers.push(['content-length', String(nextBody.byteLength)]);
+  req.method = next.method;
+  req.url = next.uri;
+  req.rawHeaders = headers.flat();
+  req.headers = headerObject(headers);
+  req.headersDistinct = distinct(headers);
+}
