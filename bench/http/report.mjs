@@ -1,0 +1,97 @@
+// Summaries of the runs, and the results written as JSON and a markdown table.
+import { cpus, totalmem, release, platform, loadavg } from 'node:os';
+import { BASELINE } from './servers.mjs';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? null : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+/** The machine a run came from (printed with every table: numbers mean little without it). */
+export function machine() {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model?.trim() ?? 'unknown',
+    cores: c.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+/** One row per server: medians over the measured repetitions, and whether every answer was right. */
+export function summarize(servers, runs, rss, problems) {
+  const rows = servers.map((s) => {
+    const mine = runs.filter((r) => r.id === s.id);
+    const valid = (problems.get(s.id) ?? []).length === 0;
+    return {
+      id: s.id,
+      name: s.name,
+      reqPerSec: Math.round(median(mine.map((r) => r.reqPerSec)) ?? 0),
+      reqPerSecReps: mine.map((r) => Math.round(r.reqPerSec)),
+      p50Ms: median(mine.map((r) => r.p50)),
+      p99Ms: median(mine.map((r) => r.p99)),
+      cpuShare: mine.some((r) => r.cpuShare == null) ? null : Math.round(median(mine.map((r) => r.cpuShare)) * 100) / 100,
+      reqPerCpuSec: mine.some((r) => r.reqPerCpuSec == null) ? null : Math.round(median(mine.map((r) => r.reqPerCpuSec))),
+      peakRssMiB: rss.get(s.id) == null ? null : Math.round(rss.get(s.id) * 10) / 10,
+      requests: mine.reduce((a, r) => a + r.requests, 0),
+      valid,
+      problems: problems.get(s.id) ?? [],
+    };
+  });
+  const base = rows.find((r) => r.id === BASELINE);
+  for (const r of rows) r.ratioToBaseline = base?.reqPerSec ? Math.round((r.reqPerSec / base.reqPerSec) * 100) / 100 : null;
+  return rows;
+}
+
+/** The issue's targets, evaluated on the measured rows (reported, never asserted). */
+export function targets(rows) {
+  const by = Object.fromEntries(rows.map((r) => [r.id, r]));
+  const { b, c, d, f } = by;
+  if (!b || !f) return [];
+  // The same ratio per CPU-second alongside: on a shared machine it is the steadier one.
+  const ratio = (x, y, pct) => {
+    const r = (v, w) => (pct ? `${Math.round((v / w) * 100)}%` : `${(v / w).toFixed(2)}×`);
+    return `${r(x.reqPerSec, y.reqPerSec)}${x.reqPerCpuSec && y.reqPerCpuSec ? ` (per CPU-s: ${r(x.reqPerCpuSec, y.reqPerCpuSec)})` : ''}`;
+  };
+  const out = [{ target: 'witline fused ≥ 90% of (b) req/s', value: ratio(f, b, true), met: f.reqPerSec >= 0.9 * b.reqPerSec }];
+  if (d) out.push({ target: 'witline fused ≥ Fastify req/s', value: ratio(f, d), met: f.reqPerSec >= d.reqPerSec });
+  if (c) out.push({ target: 'witline fused ≥ 2× Express 5 req/s', value: ratio(f, c), met: f.reqPerSec >= 2 * c.reqPerSec });
+  out.push({ target: 'witline fused p99 ≤ 1.2 × (b) p99', value: `${f.p99Ms} ms vs ${b.p99Ms} ms`, met: f.p99Ms <= 1.2 * b.p99Ms });
+  return out;
+}
+
+// What each row's number does and does not include, under the table.
+const NOTES = [
+  ['a', '(a) is the handler alone: no auth, limit or transform, so its body lacks the transform\'s field and it sends no RateLimit-* headers.'],
+  ['b', 'Every other row runs the same workload: GET with an HS256 bearer token (signature and exp checked), a token bucket keyed by `x-client-id` with a budget no run exhausts (every request still reads, refills and writes its bucket), a ~1.1 KB JSON body serialised per request, a response header and a JSON field added. (b)–(d) share the logic in `bench/http/logic.mjs`.'],
+  ['c', '(c) and (h) keep Express\'s defaults (ETag, X-Powered-By).'],
+  ['g', '(g) also verifies an HMAC-SHA256 signature over a 4 KiB POST body, on a piscina pool of one worker (the server has one core): compare it with (f) for the price of the worker hop and the hashing, not with (b).'],
+  ['h', '(h) is (f)\'s stages mounted with `app.use(toExpress(p))` in front of an Express route.'],
+];
+
+const fmt = (n) => (n == null ? '–' : Number(n).toLocaleString('en-US'));
+
+/** The markdown table (and the machine, settings and targets under it). */
+export function markdown({ rows, machine: m, settings, targets: t }) {
+  const lines = [
+    `| | server | req/s | × (${BASELINE}) | p50 ms | p99 ms | peak RSS MiB | server CPU | req per CPU-s | answers |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.id} | ${r.name} | ${fmt(r.reqPerSec)} | ${r.ratioToBaseline == null ? '–' : r.ratioToBaseline.toFixed(2)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.peakRssMiB)} | ${r.cpuShare == null ? '–' : `${Math.round(r.cpuShare * 100)}%`} | ${fmt(r.reqPerCpuSec)} | ${r.valid ? `all ${fmt(r.requests)} right` : `**INVALID**: ${r.problems.join('; ')}`} |`,
+    ),
+    '',
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; load average ${m.loadAverageAtStart.join(' ')} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd.join(' ')} at end` : ''}.`,
+    `${settings.pinned ? 'Each server pinned to core 1, the load generator to core 0 (taskset)' : 'Not pinned (no taskset or one core)'}; ` +
+      `${settings.connections} connections, no pipelining; ${settings.warmupSec} s warm-up, then ${settings.reps} × ${settings.durationSec} s per server, interleaved round-robin; medians over the repetitions. ` +
+      `Server CPU: the share of its core the server used while loaded (well below 100%: it waited, for the load generator or for a core another process took); req per CPU-s: requests per second of that CPU, which a busy machine disturbs less than req/s.`,
+  ];
+  lines.push('', ...NOTES.filter((n) => rows.some((r) => r.id === n[0])).map(([, n]) => `- ${n}`));
+  if (t.length) {
+    lines.push('', '| target | measured | met |', '| --- | --- | --- |', ...t.map((x) => `| ${x.target} | ${x.value} | ${x.met ? 'yes' : 'no'} |`));
+  }
+  return lines.join('\n') + '\n';
+}
