@@ -5,6 +5,11 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'middleware/index': 'src/middleware/index.ts',
+    // Adapters: `witline/express` and `witline/undici`, each loaded only by its users.
+    'adapters/express': 'src/adapters/express.ts',
+    'adapters/undici': 'src/adapters/undici.ts',
+    // The entry of pooled stages' worker threads: a file of its own, as piscina loads it by path.
+    'pool/worker': 'src/pool/worker.ts',
   },
   format: ['esm'],
   dts: true,

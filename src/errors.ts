@@ -13,11 +13,14 @@
 export class WitlineError extends Error {
   readonly code: string;
   readonly statusCode: number;
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
+  /** Headers the error response carries besides its JSON content type (e.g. `Retry-After`). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown; headers?: ReadonlyArray<readonly [string, string]> }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.statusCode = statusCode;
+    this.headers = options?.headers ?? [];
   }
 }
 
@@ -133,4 +136,56 @@ export class PipelineClosedError extends WitlineError {
   constructor() {
     super('WITLINE_CLOSED', 503, 'the pipeline is closed');
   }
+}
+
+/** A pooled stage ran past its `timeoutMs`: its worker was terminated and replaced. */
+export class StageTimeoutError extends WitlineError {
+  readonly stages: readonly string[];
+  constructor(stages: readonly string[], timeoutMs: number) {
+    super('WITLINE_STAGE_TIMEOUT', 503, `${stageList(stages)} did not finish within ${timeoutMs} ms`);
+    this.stages = stages;
+  }
+}
+
+/** A pooled stage's queue is full: the request is refused at once, to be retried later. */
+export class PoolBusyError extends WitlineError {
+  readonly stages: readonly string[];
+  constructor(stages: readonly string[], retryAfterSec: number) {
+    super('WITLINE_POOL_BUSY', 503, `${stageList(stages)}: the worker pool is busy`, { headers: [['retry-after', String(retryAfterSec)]] });
+    this.stages = stages;
+  }
+}
+
+/** The worker thread running a pooled stage exited (crashed) while handling the request. */
+export class WorkerExitedError extends WitlineError {
+  readonly stages: readonly string[];
+  constructor(stages: readonly string[], options?: { cause?: unknown }) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('WITLINE_WORKER_EXITED', 500, `the worker running ${stageList(stages)} exited${why}`, options);
+    this.stages = stages;
+  }
+}
+
+/**
+ * The client went away before its answer; the work for it was cancelled. Nobody reads
+ * the response: the status (nginx's 499) only tells logs and metrics what happened.
+ */
+export class ClientAbortedError extends WitlineError {
+  constructor() {
+    super('WITLINE_CLIENT_ABORTED', 499, 'the client disconnected before the answer');
+  }
+}
+
+/**
+ * An adapter needs the request body, but an earlier middleware (a body parser) already
+ * read it from the stream: mount witline before body parsers.
+ */
+export class BodyConsumedError extends WitlineError {
+  constructor() {
+    super('WITLINE_BODY_CONSUMED', 500, 'the request body was already read by an earlier middleware: mount witline before body parsers');
+  }
+}
+
+function stageList(stages: readonly string[]): string {
+  return stages.length === 1 ? `stage '${stages[0]}'` : `stages ${stages.map((s) => `'${s}'`).join(', ')}`;
 }

@@ -1,5 +1,6 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
-export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource } from './pipeline/stage.js';
+export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource, type PoolOptions } from './pipeline/stage.js';
+export type { PoolDescription } from './pool/pool.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
@@ -26,4 +27,8 @@ export {
   UpstreamError,
   UpstreamTimeoutError,
   PipelineClosedError,
+  StageTimeoutError,
+  PoolBusyError,
+  WorkerExitedError,
+  ClientAbortedError,
 } from './errors.js';

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** Header name/value pairs in wire order, as the WIT `headers` type. */
 export type HeaderList = Array<[string, string]>;
 
@@ -16,6 +18,15 @@ export interface WitResponse {
   status: number;
   headers: HeaderList;
   body: Uint8Array;
+}
+
+/**
+ * A response whose body is still arriving: the upstream terminal returns one to the edge
+ * (`listen()`) only when no stage has a response phase, so that the body streams from
+ * upstream to client. `body` is then empty and `stream` carries the bytes.
+ */
+export interface StreamedResponse extends WitResponse {
+  stream: Readable;
 }
 
 /** The request phase's decision (`witline:middleware/types.action`). */

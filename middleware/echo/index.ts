@@ -7,11 +7,16 @@
 //   x-echo-header-from-body: NAME   answer with a header NAME whose value is the body;
 // and by settings: `tag` (names the stage in trails), `trap-on` (a uri that traps),
 // `trail: set` (replace the trail header instead of appending: constant-size work per
-// stage, for benchmarks).
+// stage, for benchmarks), `spin-on` (a uri for which the request phase logs
+// `echo: spinning on <uri>` at info level, then loops forever: a stage that never
+// finishes, for timeout and cancellation tests, which the log line lets sequence).
 // The response phase appends `x-echo: <tag>`, so several echo stages show their order.
-import { Action, Config, Request, Response, Headers, fromUtf8 } from "../sdk";
+import { Action, Config, Request, Response, Headers, fromUtf8, logInfo } from "../sdk";
 
 let trapOn: string = "";
+let spinOn: string = "";
+// Written by the endless loop, so that the optimiser cannot drop it.
+let spins: u64 = 0;
 let tag: string = "echo";
 let trailSet: bool = false;
 
@@ -21,6 +26,7 @@ export function configure(config: Config): string | null {
     if (k == "trap-on") trapOn = config.values[i];
     else if (k == "tag") tag = config.values[i];
     else if (k == "trail") trailSet = config.values[i] == "set";
+    else if (k == "spin-on") spinOn = config.values[i];
     else return "echo: unknown setting '" + k + "'";
   }
   return null;
@@ -28,6 +34,10 @@ export function configure(config: Config): string | null {
 
 export function onRequest(req: Request): Action {
   if (trapOn.length > 0 && req.uri == trapOn) unreachable();
+  if (spinOn.length > 0 && req.uri == spinOn) {
+    logInfo("echo: spinning on " + spinOn);
+    while (true) spins++;
+  }
   if (req.headers.has("x-echo-pass")) {
     if (trailSet) req.headers.set("x-echo-trail", tag);
     else req.headers.append("x-echo-trail", tag);

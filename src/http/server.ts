@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { pipeline as pipe } from 'node:stream';
 import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../errors.js';
-import type { HeaderList, RequestContext, WitRequest, WitResponse } from '../types.js';
+import type { HeaderList, RequestContext, StreamedResponse, WitRequest, WitResponse } from '../types.js';
 import { wireHeaders } from './inject.js';
 import { checkBodySize, checkHead, type Limits } from './limits.js';
 
@@ -43,8 +44,23 @@ function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | un
   });
 }
 
+const STREAM_FRAMING = new Set(['transfer-encoding', 'connection', 'keep-alive']);
+
+/** A body still arriving from upstream: its own content-length (if any) stands, and bytes go on as they come. */
+function writeStream(res: ServerResponse, resp: StreamedResponse): void {
+  const headers = resp.headers.filter(([k]) => !STREAM_FRAMING.has(k.toLowerCase()));
+  res.writeHead(resp.status, headers.flat());
+  // On an upstream failure mid-body the client sees a cut response; a client gone stops the upstream.
+  pipe(resp.stream, res, () => {});
+}
+
 function write(res: ServerResponse, resp: WitResponse, close: boolean): void {
-  if (res.headersSent || res.destroyed) return;
+  const stream = (resp as Partial<StreamedResponse>).stream;
+  if (res.headersSent || res.destroyed) {
+    stream?.destroy?.();
+    return;
+  }
+  if (stream) return writeStream(res, resp as StreamedResponse);
   const headers = wireHeaders(resp);
   if (close) headers.push(['connection', 'close']);
   res.writeHead(resp.status, headers.flat());

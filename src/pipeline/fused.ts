@@ -1,20 +1,22 @@
 import type { Guest } from '../component/guest.js';
-import type { CoreExports } from '../component/core.js';
 import { ACTION } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
 import { HostMemory } from '../abi/host-memory.js';
-import { AbiError } from '../abi/memory.js';
+import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { WitlineError } from '../errors.js';
 import type { WitRequest, WitResponse } from '../types.js';
 import type { RequestOutcome, Segment } from './segment.js';
 import { checkRequest, checkResponse } from './validate.js';
 
-/** Where the value in flight is: a JS value, or a record in a guest's memory awaiting post-return. */
-interface InGuest {
-  guest: Guest;
-  core: CoreExports;
+/**
+ * A value in flight, held in memory: a record a guest returned (awaiting its post-return),
+ * or (`guest` undefined) a record in host memory, as a worker receives a request.
+ */
+export interface Held {
+  guest: Guest | undefined;
+  mem: AbiMemory;
   /** The pointer the export returned (what post-return takes). */
   ret: number;
   /** The record being passed on (inside the returned value). */
@@ -22,15 +24,27 @@ interface InGuest {
   post: ((ptr: number) => void) | undefined;
 }
 
-/** The request a stage received, kept for its response phase. */
-type Seen = { js: WitRequest } | { snap: number };
+/** A record in host memory as a value in flight (nothing to release). */
+export function held(mem: AbiMemory, rec: number): Held {
+  return { guest: undefined, mem, ret: rec, rec, post: undefined };
+}
 
-interface FusedState {
-  entered: Array<{ guest: Guest; seen: Seen }>;
+/** The request a stage received, kept for its response phase: a JS value, or a record in `snap`. */
+export type Seen = { js: WitRequest } | { snap: number };
+
+/** What the response phase needs: the stages entered, in order, and the host memory holding their snapshots. */
+export interface FusedState {
+  entered: Array<{ guest: Guest; seen: Seen | undefined }>;
   snap: HostMemory | undefined;
 }
 
-function release(v: InGuest | undefined): void {
+/** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
+export type Exit<T> = (v: Held) => T;
+
+const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec));
+const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec));
+
+function release(v: Held | undefined): void {
   if (v) v.post?.(v.ret);
 }
 
@@ -39,12 +53,12 @@ function release(v: InGuest | undefined): void {
  * the fault of the guest that returned it (`source`); anything else (a trap, in a call
  * or in `cabi_realloc`) of the guest being called. The other guest, healthy, is released.
  */
-function fail(err: unknown, current: Guest, source: InGuest | undefined): never {
+function fail(err: unknown, current: Guest, source: Held | undefined): never {
   if (err instanceof WitlineError) {
     release(source);
     throw err;
   }
-  const blamed = err instanceof AbiError && source ? source.guest : current;
+  const blamed = err instanceof AbiError && source?.guest ? source.guest : current;
   if (source && source.guest !== blamed) {
     try {
       release(source);
@@ -60,6 +74,9 @@ function fail(err: unknown, current: Guest, source: InGuest | undefined): never 
  * entry; each `next(request)` is copied from one stage's memory into the next stage's
  * (`abi/hop.ts`) with no JS objects and no awaits in between; it is lifted only when it
  * leaves the segment. The response phase runs the same way, in reverse.
+ *
+ * A worker thread of a pooled segment runs the same chain with the request entering from
+ * host memory and the results copied back into it (`runRequest`/`runResponse` with other exits).
  */
 export class FusedSegment implements Segment {
   readonly mode = 'fused' as const;
@@ -72,15 +89,37 @@ export class FusedSegment implements Segment {
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
   }
 
-  /** Every guest live (after a trap, a replacement may still be instantiating). */
-  async #live(): Promise<void> {
-    for (const g of this.guests) if (!g.core) await g.instance();
+  /** Undefined when every guest is live; else a promise of the replacements (after a trap). */
+  whenLive(): Promise<void> | undefined {
+    if (this.guests.every((g) => g.core)) return undefined;
+    return (async () => {
+      for (const g of this.guests) if (!g.core) await g.instance();
+    })();
   }
 
   request(req: WitRequest): RequestOutcome | Promise<RequestOutcome> {
-    for (const g of this.guests) if (!g.core) return this.#live().then(() => this.request(req));
+    const live = this.whenLive();
+    if (live) return live.then(() => this.request(req));
     const state: FusedState = { entered: [], snap: this.#needsSnapshot ? new HostMemory() : undefined };
-    let from: InGuest | undefined; // undefined: the request is `req`, a JS value
+    const out = this.runRequest(state, req, liftNext, liftAnswer);
+    return 'respond' in out ? out : { next: out.next ?? req, state };
+  }
+
+  response(state: unknown, resp: WitResponse): WitResponse | Promise<WitResponse> {
+    const s = state as FusedState;
+    const live = this.whenLive();
+    if (live) return live.then(() => this.response(state, resp));
+    return this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+  }
+
+  /**
+   * The request phase, from a JS request or a record held in host memory (in `state.snap`,
+   * which then serves as the snapshot of what the first stage saw). `next` is undefined
+   * when no stage passed a request on (the input goes on unchanged). Guests must be live.
+   */
+  runRequest<Q, R>(state: FusedState, origin: WitRequest | Held, exitNext: Exit<Q>, exitAnswer: Exit<R>): { next: Q | undefined } | { respond: R } {
+    const js = 'mem' in origin ? undefined : origin;
+    let from: Held | undefined = 'mem' in origin ? origin : undefined;
     let current = this.guests[0];
     try {
       for (const g of this.guests) {
@@ -88,57 +127,53 @@ export class FusedSegment implements Segment {
         const core = g.core!;
         const { request: hasRequest, response: hasResponse } = g.spec.phases;
         let seen: Seen | undefined;
-        if (hasResponse) seen = from ? { snap: state.snap!.takeRequest(from.core.mem, from.rec, g.args) } : { js: req };
+        if (hasResponse) {
+          if (!from) seen = { js: js! };
+          else seen = { snap: from.mem === state.snap ? from.rec : state.snap!.takeRequest(from.mem, from.rec, g.args) };
+        }
         if (!hasRequest) {
-          state.entered.push({ guest: g, seen: seen! });
+          state.entered.push({ guest: g, seen });
           continue;
         }
         const a = g.args;
         if (from) {
-          copyRequest(from.core.mem, from.rec, core.mem, a, 0);
+          copyRequest(from.mem, from.rec, core.mem, a, 0);
           const done = from;
           from = undefined;
           release(done);
         } else {
-          lowerRequest(core.mem, req, a, 0);
+          lowerRequest(core.mem, js!, a, 0);
         }
         const ret = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
         core.mem.refresh();
         const tag = core.mem.u8[ret + ACTION.tag];
-        const step: InGuest = { guest: g, core, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
-        if (tag === ACTION.respond) return { respond: this.#respond(state, step) };
+        const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
+        // A stage answered: the response phase of the segment's earlier stages runs from its memory.
+        if (tag === ACTION.respond) return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
         if (tag !== ACTION.next) {
           from = step;
           throw new AbiError(`invalid action discriminant ${tag}`);
         }
-        state.entered.push({ guest: g, seen: seen ?? { js: req } });
+        state.entered.push({ guest: g, seen });
         from = step;
       }
-      if (!from) return { next: req, state };
+      if (!from?.guest) return { next: undefined };
       const last = from;
-      current = last.guest;
-      const out = liftRequest(last.core.mem, last.rec);
+      current = last.guest!;
+      const out = exitNext(last);
       from = undefined;
       release(last);
-      return { next: checkRequest(last.guest.spec.stage, out), state };
+      return { next: out };
     } catch (err) {
       return fail(err, current, from);
     }
   }
 
-  /** A stage answered: run the response phase of the segment's earlier stages from its memory. */
-  #respond(state: FusedState, answer: InGuest): WitResponse {
-    return this.#responsePhase(state, answer, undefined);
-  }
-
-  response(state: unknown, resp: WitResponse): WitResponse | Promise<WitResponse> {
-    const s = state as FusedState;
-    for (const { guest } of s.entered) if (!guest.core) return this.#live().then(() => this.response(state, resp));
-    return this.#responsePhase(s, undefined, resp);
-  }
-
-  /** Reverse order over entered stages; the response starts in a guest (`from`) or as JS (`resp`). */
-  #responsePhase(state: FusedState, from: InGuest | undefined, resp: WitResponse | undefined): WitResponse {
+  /**
+   * The response phase over the entered stages in reverse; the response starts in a guest
+   * or host memory (`from`) or as JS (`resp`). Undefined when no stage ran (unchanged).
+   */
+  runResponse<R>(state: FusedState, from: Held | undefined, resp: WitResponse | undefined, exit: Exit<R>): R | undefined {
     let current = from?.guest ?? state.entered[0]?.guest;
     try {
       for (let i = state.entered.length - 1; i >= 0; i--) {
@@ -147,10 +182,10 @@ export class FusedSegment implements Segment {
         current = g;
         const core = g.core!;
         const a = g.args;
-        if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
-        else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
+        if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
+        else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
         if (from) {
-          copyResponse(from.core.mem, from.rec, core.mem, a, 9);
+          copyResponse(from.mem, from.rec, core.mem, a, 9);
           const done = from;
           from = undefined;
           release(done);
@@ -159,17 +194,17 @@ export class FusedSegment implements Segment {
         }
         const ret = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
         core.mem.refresh();
-        from = { guest: g, core, ret, rec: ret, post: core.postOnResponse };
+        from = { guest: g, mem: core.mem, ret, rec: ret, post: core.postOnResponse };
       }
-      if (!from) return resp!;
+      if (!from?.guest) return undefined;
       const last = from;
-      current = last.guest;
-      const out = liftResponse(last.core.mem, last.rec);
+      current = last.guest!;
+      const out = exit(last);
       from = undefined;
       release(last);
-      return checkResponse(last.guest.spec.stage, out);
+      return out;
     } catch (err) {
-      return fail(err, current, from);
+      return fail(err, current!, from);
     }
   }
 }

@@ -13,10 +13,11 @@ import { injectedRequest, injectResponse, type InjectRequest, type InjectRespons
 import { resolveLimits, type Limits } from '../http/limits.js';
 import type { Handler, RequestContext, WitRequest, WitResponse } from '../types.js';
 import { runOnion, type Terminal } from './run.js';
-import { plan, type Fusion } from './plan.js';
+import { plan, type Fusion, type PoolFactory } from './plan.js';
 import type { Segment } from './segment.js';
 import type { Binding } from '../component/guest.js';
-import type { Stage } from './stage.js';
+import { resolvePool, type PoolOptions, type Stage } from './stage.js';
+import type { PoolDescription } from '../pool/pool.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 
 /** Options of {@link pipeline}. */
@@ -51,12 +52,17 @@ export interface PipelineOptions {
 export interface PipelineDescription {
   fusion: Fusion;
   terminal: string;
-  /** The plan: each segment runs its stages per hop or fused. */
-  segments: Array<{ mode: 'per-hop' | 'fused'; stages: string[] }>;
+  /**
+   * The plan: each segment runs its stages per hop or fused on the main thread, or
+   * (`'pooled'`) fused on a worker pool, whose settings and counters `pool` shows.
+   */
+  segments: Array<{ mode: 'per-hop' | 'fused' | 'pooled'; stages: string[]; pool?: PoolDescription }>;
   stages: Array<{
     name: string;
-    /** How this stage runs: per hop (codec or jco bindings) or inside a fused segment. */
-    mode: 'per-hop' | 'fused';
+    /** How this stage runs: per hop (codec or jco bindings), inside a fused segment, or on a pool. */
+    mode: 'per-hop' | 'fused' | 'pooled';
+    /** Which thread runs it: the main thread, or a worker of its pool. */
+    placement: 'main' | 'pool';
     binding: Binding;
     /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
     instantiation: 'direct' | 'jco';
@@ -93,6 +99,7 @@ export class Pipeline {
   #segments: Segment[] = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
+  readonly #clockGiven: boolean;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -103,6 +110,7 @@ export class Pipeline {
     this.stages = stages;
     this.limits = resolveLimits(options.limits);
     const clock = options.clock ?? Date.now;
+    this.#clockGiven = options.clock !== undefined;
     let kv = options.kv;
     if (!kv) {
       const store = new MemoryStore({ now: clock });
@@ -134,7 +142,21 @@ export class Pipeline {
         return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
       }),
     );
-    this.#segments = plan(this.#guests, this.#fusion);
+    const pooled = this.stages.map((s) => resolvePool(s.pool));
+    let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
+    if (pooled.some(Boolean)) {
+      // Only pipelines that pool a stage load the pool module (and piscina).
+      const { poolFactory } = await import('../pool/pool.js');
+      pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
+    }
+    const segments = plan(this.#guests, this.#fusion, pools);
+    this.#segments = segments;
+    try {
+      await Promise.all(segments.map((s) => (s as { start?: () => Promise<void> }).start?.()));
+    } catch (err) {
+      await Promise.all(segments.map((s) => s.close?.()));
+      throw err;
+    }
   }
 
   /**
@@ -160,7 +182,7 @@ export class Pipeline {
       this.#host.logger.error(e.message, { code: e.code, cause });
     }
     const body = encoder.encode(JSON.stringify({ error: e.code, message: e.message }));
-    return { status: e.statusCode, headers: [['content-type', 'application/json']], body };
+    return { status: e.statusCode, headers: [['content-type', 'application/json'], ...e.headers.map(([k, v]): [string, string] => [k, v])], body };
   }
 
   /**
@@ -194,7 +216,13 @@ export class Pipeline {
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
     await this.ready();
-    const server = createEdge(this, this.limits);
+    // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
+    const stream = !this.hasResponsePhase;
+    const edge = {
+      handle: (req: WitRequest, ctx: RequestContext) => this.handle(req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
+      errorResponse: (err: unknown) => this.errorResponse(err),
+    };
+    const server = createEdge(edge, this.limits);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -214,18 +242,27 @@ export class Pipeline {
 
   /** How the pipeline was planned: stages, phases, capabilities and cache use. */
   describe(): PipelineDescription {
-    const modeOf = new Map<Guest, 'per-hop' | 'fused'>();
-    for (const seg of this.#segments) for (const g of seg.guests) modeOf.set(g, seg.mode);
+    const segmentOf = new Map<Guest, Segment>();
+    for (const seg of this.#segments) for (const g of seg.guests) segmentOf.set(g, seg);
     return {
       fusion: this.#fusion,
       terminal: this.#terminal.describe(),
-      segments: this.#segments.map((seg) => ({ mode: seg.mode, stages: seg.guests.map((g) => g.spec.stage) })),
+      segments: this.#segments.map((seg) => {
+        const pool = (seg as { describe?: () => PoolDescription }).describe?.();
+        return { mode: seg.mode, stages: seg.guests.map((g) => g.spec.stage), ...(pool && { pool }) };
+      }),
       stages: this.stages.map((s, i) => {
         const g = this.#guests[i];
         const c = g?.spec.component;
+        const seg = g && segmentOf.get(g);
+        // A pooled stage's instances live in workers: its segment counts their replacements.
+        const inWorkers = (seg as { replaced?: number[] } | undefined)?.replaced?.[seg!.guests.indexOf(g!)];
+        // Before loading, the stage's options tell where it will run.
+        const pooled = seg ? seg.mode === 'pooled' : resolvePool(s.pool) !== undefined;
         return {
           name: s.name,
-          mode: (g && modeOf.get(g)) ?? 'per-hop',
+          mode: seg?.mode ?? (pooled ? 'pooled' : 'per-hop'),
+          placement: pooled ? 'pool' : 'main',
           binding: g?.binding ?? this.#binding,
           instantiation: g?.instantiation ?? 'jco',
           phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
@@ -234,7 +271,7 @@ export class Pipeline {
           cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
           transpileMs: c?.transpileMs ?? 0,
           compileMs: c?.compileMs ?? 0,
-          replacedInstances: g?.replaced ?? 0,
+          replacedInstances: inWorkers ?? g?.replaced ?? 0,
         };
       }),
     };
@@ -253,6 +290,14 @@ export class Pipeline {
       ),
     );
     await this.#terminal.close();
+    // Pools stop their workers; a load still in progress is let finish so its pools are stopped too.
+    await this.#ready?.catch(() => {});
+    await Promise.all(this.#segments.map((s) => s.close?.()));
+  }
+
+  /** @internal The planned segments (for diagnostics and tests). */
+  get segments(): readonly Segment[] {
+    return this.#segments;
   }
 }
 

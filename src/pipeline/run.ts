@@ -24,7 +24,7 @@ export async function runOnion(
   for (const segment of segments) {
     // Other requests run between segments: the context is set right before each one.
     host.context.current = ctx;
-    const out = await segment.request(req);
+    const out = await segment.request(req, ctx);
     if ('respond' in out) {
       response = out.respond;
       break;
@@ -35,7 +35,7 @@ export async function runOnion(
   response ??= await terminal(req, ctx);
   for (let i = passed.length - 1; i >= 0; i--) {
     host.context.current = ctx;
-    response = await passed[i].segment.response(passed[i].state, response);
+    response = await passed[i].segment.response(passed[i].state, response, ctx);
   }
   return response;
 }

@@ -1,5 +1,5 @@
 import type { Guest } from '../component/guest.js';
-import type { WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../types.js';
 import { checkRequest, checkResponse } from './validate.js';
 
 /**
@@ -10,10 +10,13 @@ import { checkRequest, checkResponse } from './validate.js';
 export type RequestOutcome = { next: WitRequest; state: unknown } | { respond: WitResponse };
 
 export interface Segment {
-  readonly mode: 'per-hop' | 'fused';
+  /** Per hop or fused on the main thread, or (`'pooled'`) fused on a worker pool. */
+  readonly mode: 'per-hop' | 'fused' | 'pooled';
   readonly guests: readonly Guest[];
-  request(req: WitRequest): RequestOutcome | Promise<RequestOutcome>;
-  response(state: unknown, resp: WitResponse): WitResponse | Promise<WitResponse>;
+  request(req: WitRequest, ctx: RequestContext): RequestOutcome | Promise<RequestOutcome>;
+  response(state: unknown, resp: WitResponse, ctx: RequestContext): WitResponse | Promise<WitResponse>;
+  /** Release what the segment holds beyond its guests (a pool's threads). */
+  close?(): Promise<void>;
 }
 
 /** One stage, called through the codec (or jco) with JS values in and out: per-hop mode. */

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+import { InvalidConfigError } from '../errors.js';
 import type { Capability } from '../host/capabilities.js';
 
 /** Where a component comes from: a file path, a `file:` URL, or the component's bytes. */
@@ -20,6 +22,33 @@ export interface StageOptions {
    * (`log`, `clock`, `kv`, `context`). WASI is never granted.
    */
   capabilities?: readonly Capability[];
+  /**
+   * Run this stage on a pool of worker threads instead of the main thread: for CPU-heavy
+   * stages (signatures over large bodies) that would otherwise block the event loop.
+   * `true` takes the defaults of {@link PoolOptions}. Adjacent pooled stages with the same
+   * pool options share one pool and run fused inside a worker.
+   */
+  pool?: true | PoolOptions;
+}
+
+/**
+ * A pooled stage's worker pool (piscina).
+ *
+ * @example
+ * ```ts
+ * stage({ component: './build/hash.wasm', pool: { maxThreads: 4, maxQueue: 256, timeoutMs: 2_000 } })
+ * stage({ ...rateLimit({ burst: 10, perSecond: 5 }), pool: true })
+ * ```
+ */
+export interface PoolOptions {
+  /** Workers kept running even when idle. Default 1. */
+  minThreads?: number;
+  /** Most workers at once. Default `os.availableParallelism()`. */
+  maxThreads?: number;
+  /** Requests waiting for a worker at most; past it, 503 `WITLINE_POOL_BUSY` with `Retry-After`. Default `64 × maxThreads`. */
+  maxQueue?: number;
+  /** Longest a phase of the stage may run in a worker; past it the worker is terminated and the request gets 503 `WITLINE_STAGE_TIMEOUT`. Default 10,000. */
+  timeoutMs?: number;
 }
 
 /** A pipeline stage, as returned by {@link stage} and the bundled middleware factories. */
@@ -27,6 +56,8 @@ export interface Stage extends Readonly<StageOptions> {
   readonly kind: 'witline.stage';
   readonly name: string;
   readonly config: ReadonlyArray<readonly [string, string]>;
+  /** The pool settings with defaults filled in, when the stage is pooled. */
+  readonly pool?: Required<PoolOptions>;
 }
 
 function nameOf(source: ComponentSource): string {
@@ -53,10 +84,34 @@ export function configPairs(config: StageConfig | undefined): Array<readonly [st
  * ```
  */
 export function stage(options: StageOptions): Stage {
+  const { pool, ...rest } = options;
+  const resolved = resolvePool(pool);
   return Object.freeze({
-    ...options,
+    ...rest,
     kind: 'witline.stage' as const,
     name: options.name ?? nameOf(options.component),
     config: configPairs(options.config),
+    ...(resolved && { pool: Object.freeze(resolved) }),
   });
+}
+
+const POOL_KEYS = ['minThreads', 'maxThreads', 'maxQueue', 'timeoutMs'] as const;
+
+/** Fill in a stage's pool defaults and check them; undefined when the stage is not pooled. */
+export function resolvePool(pool: StageOptions['pool'] | undefined): Required<PoolOptions> | undefined {
+  if (pool === undefined || (pool as unknown) === false) return undefined;
+  const given: PoolOptions = pool === true ? {} : pool;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new InvalidConfigError(`pool must be true or an object`);
+  for (const k of Object.keys(given)) {
+    if (!(POOL_KEYS as readonly string[]).includes(k)) throw new InvalidConfigError(`pool: unknown option '${k}'`);
+  }
+  for (const k of POOL_KEYS) {
+    const v = given[k];
+    const min = k === 'minThreads' || k === 'maxQueue' ? 0 : 1;
+    if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new InvalidConfigError(`pool.${k} must be an integer >= ${min}, got ${v}`);
+  }
+  const maxThreads = given.maxThreads ?? Math.max(given.minThreads ?? 1, availableParallelism());
+  const minThreads = given.minThreads ?? Math.min(1, maxThreads);
+  if (minThreads > maxThreads) throw new InvalidConfigError(`pool.minThreads (${minThreads}) exceeds pool.maxThreads (${maxThreads})`);
+  return { minThreads, maxThreads, maxQueue: given.maxQueue ?? 64 * maxThreads, timeoutMs: given.timeoutMs ?? 10_000 };
 }

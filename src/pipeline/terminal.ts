@@ -1,5 +1,5 @@
-import { HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../errors.js';
-import { bodyBytes, headerList, type Handler, type HeaderList, type RequestContext, type WitRequest, type WitResponse } from '../types.js';
+import { ClientAbortedError, HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../errors.js';
+import { bodyBytes, headerList, type Handler, type HeaderList, type RequestContext, type StreamedResponse, type WitRequest, type WitResponse } from '../types.js';
 import { checkResponse } from './validate.js';
 
 /** Options for forwarding to an upstream URL. */
@@ -8,17 +8,19 @@ export interface UpstreamOptions {
   timeoutMs?: number;
   /** Connections kept per upstream origin. Default 128. */
   connections?: number;
-  /** Largest upstream response body accepted, bytes. Default 16 MiB. */
+  /** Largest upstream response body accepted when it is buffered for a response phase, bytes. Default 16 MiB. */
   maxResponseBytes?: number;
 }
 
 export interface TerminalHandle {
-  call(req: WitRequest, ctx: RequestContext): Promise<WitResponse>;
+  /** `stream`: the caller can write a {@link StreamedResponse} (no stage reads the response body). */
+  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<WitResponse | StreamedResponse>;
   close(): Promise<void>;
   describe(): string;
 }
 
 const NOT_FOUND = new TextEncoder().encode('{"error":"not_found"}');
+const EMPTY = new Uint8Array(0);
 
 // RFC 9110 §7.6.1 connection-specific fields, never forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -56,7 +58,7 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
   const pool = import('undici').then(({ Pool }) => new Pool(base.origin, { connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout }));
   const prefix = base.pathname.replace(/\/$/, '');
   return {
-    async call(req, ctx) {
+    async call(req, ctx, options) {
       const headers = stripHopByHop(req.headers).filter(([k]) => k.toLowerCase() !== 'host' && k.toLowerCase() !== 'content-length');
       const incomingHost = req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1];
       const prior = req.headers.filter(([k]) => k.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
@@ -70,7 +72,23 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
           method: req.method as never,
           headers: forwarded.flat(),
           body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined,
+          // A client gone while the upstream thinks frees the connection at once.
+          signal: ctx.signal,
         });
+        const out: HeaderList = [];
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v === undefined) continue;
+          for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);
+        }
+        if (options?.stream) {
+          try {
+            const head = checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: EMPTY });
+            return { ...head, stream: res.body } satisfies StreamedResponse;
+          } catch (err) {
+            res.body.destroy();
+            throw err;
+          }
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of res.body) {
@@ -81,14 +99,10 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
           }
           chunks.push(chunk);
         }
-        const out: HeaderList = [];
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v === undefined) continue;
-          for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);
-        }
         return checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: Buffer.concat(chunks) });
       } catch (err) {
         if (err instanceof WitlineError) throw err;
+        if (ctx.signal?.aborted) throw new ClientAbortedError();
         const code = (err as { code?: string }).code ?? '';
         if (/TIMEOUT/.test(code)) throw new UpstreamTimeoutError(`upstream ${base.origin} timed out (${code})`, { cause: err });
         throw new UpstreamError(`upstream ${base.origin} failed: ${(err as Error).message}`, { cause: err });

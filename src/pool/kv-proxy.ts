@@ -1,0 +1,120 @@
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { HostServices } from '../host/imports.js';
+import type { KvStore } from '../host/kv.js';
+import type { LogLevel, Logger } from '../host/log.js';
+
+/**
+ * Host capabilities for guests running on worker threads, with the same meaning as on
+ * the main thread. The `kv` store (and an injected clock) live on the main thread, so a
+ * worker reaches them by a synchronous proxy: it posts the operation on its host port and
+ * blocks in `Atomics.wait` on a shared flag until the main thread, which runs every
+ * operation on its own store (atomically: nothing else runs there meanwhile), posts the
+ * result and `Atomics.notify`s. The worker then reads the result with
+ * `receiveMessageOnPort`. The main thread never waits on a worker, so this cannot
+ * deadlock. Logs are posted without waiting.
+ */
+
+/** A host call from a worker. Every `op` but `log` is answered. */
+export type HostCall =
+  | { op: 'log'; level: LogLevel; message: string; fields?: Record<string, unknown> }
+  | { op: 'clock' }
+  | { op: 'get'; key: string }
+  | { op: 'set'; key: string; value: Uint8Array; ttl: number }
+  | { op: 'incr'; key: string; delta: bigint; ttl: number }
+  | { op: 'cas'; key: string; expected: Uint8Array | undefined; value: Uint8Array; ttl: number }
+  | { op: 'delete'; key: string };
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: string };
+
+// A worker blocked longer than this gives up (the call traps); normally its stage's
+// timeout terminates it long before.
+const WAIT_MS = 60_000;
+
+/** Run one answered call against the main thread's services. */
+function execute(call: HostCall, host: HostServices): unknown {
+  switch (call.op) {
+    case 'clock':
+      return host.clock();
+    case 'get':
+      return host.kv.get(call.key);
+    case 'set':
+      return host.kv.set(call.key, call.value, call.ttl);
+    case 'incr':
+      return host.kv.incr(call.key, call.delta, call.ttl);
+    case 'cas':
+      return host.kv.compareAndSwap(call.key, call.expected, call.value, call.ttl);
+    case 'delete':
+      return host.kv.delete(call.key);
+    default:
+      throw new Error(`unknown host call ${(call as { op: string }).op}`);
+  }
+}
+
+/** Main thread: serve one worker's host port. `flag` is the worker's shared wake-up word. */
+export function serveHost(port: MessagePort, flag: Int32Array, host: HostServices): void {
+  port.on('message', (call: HostCall) => {
+    if (call.op === 'log') return host.logger[call.level]?.(call.message, call.fields);
+    let answer: Answer;
+    try {
+      answer = { ok: true, value: execute(call, host) };
+    } catch (err) {
+      answer = { ok: false, error: (err as Error)?.message ?? String(err) };
+    }
+    port.postMessage(answer);
+    // The answer is queued on the worker's side of the port before the flag flips.
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  });
+  // Serving a worker must not keep the process alive on its own.
+  port.unref();
+}
+
+/** Worker: the client side of the host port. */
+export class HostClient {
+  readonly #port: MessagePort;
+  readonly #flag: Int32Array;
+
+  constructor(port: MessagePort, flag: Int32Array) {
+    this.#port = port;
+    this.#flag = flag;
+  }
+
+  /** Post a call that needs no answer. */
+  post(call: HostCall): void {
+    this.#port.postMessage(call);
+  }
+
+  /** Make a call and block this thread until the main thread answers. */
+  call(call: HostCall): unknown {
+    Atomics.store(this.#flag, 0, 0);
+    this.#port.postMessage(call);
+    if (Atomics.wait(this.#flag, 0, 0, WAIT_MS) === 'timed-out') throw new Error(`host call '${call.op}' got no answer in ${WAIT_MS} ms`);
+    const got = receiveMessageOnPort(this.#port);
+    if (!got) throw new Error(`host call '${call.op}': the answer is missing`);
+    const answer = got.message as Answer;
+    if (!answer.ok) throw new Error(answer.error);
+    return answer.value;
+  }
+}
+
+/** Worker: the main thread's kv store, operation by operation. */
+export function proxyKv(client: HostClient): KvStore {
+  return {
+    get: (key) => client.call({ op: 'get', key }) as Uint8Array | undefined,
+    set: (key, value, ttl) => void client.call({ op: 'set', key, value, ttl }),
+    incr: (key, delta, ttl) => client.call({ op: 'incr', key, delta, ttl }) as bigint,
+    compareAndSwap: (key, expected, value, ttl) => client.call({ op: 'cas', key, expected, value, ttl }) as boolean,
+    delete: (key) => void client.call({ op: 'delete', key }),
+  };
+}
+
+/** Worker: the main thread's clock (only when the pipeline was given one; otherwise `Date.now` is the same clock). */
+export function proxyClock(client: HostClient): () => number {
+  return () => client.call({ op: 'clock' }) as number;
+}
+
+/** Worker: the pipeline's logger, by message. */
+export function proxyLogger(client: HostClient): Logger {
+  const at = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => client.post({ op: 'log', level, message, fields });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
