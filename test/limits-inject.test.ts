@@ -29,3 +29,9 @@ it('answers 414 for a URL over the limit', async () => {
 it('answers 400 for a malformed method', async () => {
   expect((await p.inject({ method: 'GE T' })).status).toBe(400);
 });
+
+it('answers 400 for a header a socket could not carry', async () => {
+  expect((await p.inject({ headers: { 'x-a': 'ключ' } })).status).toBe(400);
+  expect((await p.inject({ headers: { 'bad name': 'v' } })).status).toBe(400);
+  expect((await p.inject({ headers: { 'x-a': 'caf\u00e9' } })).status).toBe(200); // latin-1 is fine, as on the wire
+});

@@ -6,7 +6,7 @@ import { directModule, instantiateDirect } from './direct.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
-import type { WitAction, WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitAction, WitRequest, WitResponse } from '../types.js';
 import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../errors.js';
 
 const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
@@ -181,9 +181,11 @@ export class Guest {
   }
 
   /** Run the request phase; synchronous unless the instance is being replaced. */
-  onRequest(req: WitRequest): WitAction | Promise<WitAction> {
+  onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
-    if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req));
+    if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
+    // The context capability answers for the request being run: set it right before the call.
+    if (ctx) this.spec.host.context.current = ctx;
     try {
       const core = inst.core;
       if (!core) return inst.onRequest!(req);
@@ -200,9 +202,10 @@ export class Guest {
   }
 
   /** Run the response phase; synchronous unless the instance is being replaced. */
-  onResponse(req: WitRequest, resp: WitResponse): WitResponse | Promise<WitResponse> {
+  onResponse(req: WitRequest, resp: WitResponse, ctx?: RequestContext): WitResponse | Promise<WitResponse> {
     const inst = this.#instance;
-    if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp));
+    if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
+    if (ctx) this.spec.host.context.current = ctx;
     try {
       const core = inst.core;
       if (!core) return inst.onResponse!(req, resp);

@@ -32,6 +32,11 @@ export function injectedRequest(opts: InjectRequest, limits: Limits): { req: Wit
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) throw new BadRequestError(`invalid method ${JSON.stringify(method)}`);
   if (!uri.startsWith('/') && uri !== '*') throw new BadRequestError(`invalid request target ${JSON.stringify(uri)}`);
   const headers = headerList(opts.headers);
+  // What a socket could never deliver is refused here too, so inject() and listen() agree.
+  for (const [k, v] of headers) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw new BadRequestError(`invalid header name ${JSON.stringify(k)}`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) throw new BadRequestError(`invalid character in header ${k}`);
+  }
   checkHead(method, uri, headers, limits);
   const body = opts.body === undefined ? undefined : bodyBytes(opts.body);
   if (body) {

@@ -6,7 +6,7 @@ import { copyRequest, copyResponse } from '../abi/hop.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { WitlineError } from '../errors.js';
-import type { WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../types.js';
 import type { RequestOutcome, Segment } from './segment.js';
 import { checkRequest, checkResponse } from './validate.js';
 
@@ -97,18 +97,22 @@ export class FusedSegment implements Segment {
     })();
   }
 
-  request(req: WitRequest): RequestOutcome | Promise<RequestOutcome> {
+  request(req: WitRequest, ctx?: RequestContext): RequestOutcome | Promise<RequestOutcome> {
     const live = this.whenLive();
-    if (live) return live.then(() => this.request(req));
+    if (live) return live.then(() => this.request(req, ctx));
+    // Guests may ask for the request's context: set it right before the synchronous run
+    // (after an await, another request may have set its own).
+    if (ctx) this.guests[0].spec.host.context.current = ctx;
     const state: FusedState = { entered: [], snap: this.#needsSnapshot ? new HostMemory() : undefined };
     const out = this.runRequest(state, req, liftNext, liftAnswer);
     return 'respond' in out ? out : { next: out.next ?? req, state };
   }
 
-  response(state: unknown, resp: WitResponse): WitResponse | Promise<WitResponse> {
+  response(state: unknown, resp: WitResponse, ctx?: RequestContext): WitResponse | Promise<WitResponse> {
     const s = state as FusedState;
     const live = this.whenLive();
-    if (live) return live.then(() => this.response(state, resp));
+    if (live) return live.then(() => this.response(state, resp, ctx));
+    if (ctx) this.guests[0].spec.host.context.current = ctx;
     return this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
   }
 

@@ -30,17 +30,17 @@ export class HopSegment implements Segment {
     this.guests = [guest];
   }
 
-  async request(req: WitRequest): Promise<RequestOutcome> {
+  async request(req: WitRequest, ctx?: RequestContext): Promise<RequestOutcome> {
     const g = this.#guest;
     if (!g.spec.phases.request) return { next: req, state: req };
-    const action = await g.onRequest(req);
+    const action = await g.onRequest(req, ctx);
     if (action.tag === 'respond') return { respond: checkResponse(g.spec.stage, action.val) };
     return { next: checkRequest(g.spec.stage, action.val), state: req };
   }
 
-  async response(state: unknown, resp: WitResponse): Promise<WitResponse> {
+  async response(state: unknown, resp: WitResponse, ctx?: RequestContext): Promise<WitResponse> {
     const g = this.#guest;
     if (!g.spec.phases.response) return resp;
-    return checkResponse(g.spec.stage, await g.onResponse(state as WitRequest, resp));
+    return checkResponse(g.spec.stage, await g.onResponse(state as WitRequest, resp, ctx));
   }
 }
