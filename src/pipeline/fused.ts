@@ -82,6 +82,8 @@ export class FusedSegment implements Segment {
   readonly mode = 'fused' as const;
   readonly guests: readonly Guest[];
   readonly #needsSnapshot: boolean;
+  // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
+  readonly #spare: HostMemory[] = [];
 
   constructor(guests: readonly Guest[]) {
     this.guests = guests;
@@ -103,7 +105,7 @@ export class FusedSegment implements Segment {
     // Guests may ask for the request's context: set it right before the synchronous run
     // (after an await, another request may have set its own).
     if (ctx) this.guests[0].spec.host.context.current = ctx;
-    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? new HostMemory() : undefined };
+    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? this.#spare.pop() ?? new HostMemory() : undefined };
     const out = this.runRequest(state, req, liftNext, liftAnswer);
     return 'respond' in out ? out : { next: out.next ?? req, state };
   }
@@ -113,7 +115,14 @@ export class FusedSegment implements Segment {
     const live = this.whenLive();
     if (live) return live.then(() => this.response(state, resp, ctx));
     if (ctx) this.guests[0].spec.host.context.current = ctx;
-    return this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    const out = this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    // Only after a completed response phase: a request that failed keeps its buffer to the GC.
+    if (s.snap && this.#spare.length < 64) {
+      s.snap.reset();
+      this.#spare.push(s.snap);
+      s.snap = undefined;
+    }
+    return out;
   }
 
   /**
