@@ -9,6 +9,7 @@ import { Action, Config, Request, Response, equalsIgnoreCase, nowMs, utf8 } from
 import { base64Decode, base64UrlDecode } from "../sdk/base64";
 import { HmacSha256, constantTimeEqual, sha256 } from "../sdk/sha256";
 import { Span, decodeString, findMember, isValid, kindOf, parseNumber, skipWs, valueSpan } from "../sdk/json";
+import { isTchar } from "../sdk/text";
 
 const EXPIRED = "token expired";
 const NOT_YET_VALID = "token not yet valid";
@@ -34,10 +35,6 @@ let skewSec: f64 = 30;
 let apiKeyHeader = "x-api-key";
 let realm = "witline";
 
-function isTchar(c: i32): bool {
-  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
-  return "!#$%&'*+-.^_`|~".indexOf(String.fromCharCode(c)) >= 0;
-}
 
 /** Printable ASCII (and space), minus the characters that would need quoting when `quoted`. */
 function isPlainAscii(s: string, quoted: bool): bool {

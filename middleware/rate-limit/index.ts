@@ -24,6 +24,7 @@
 import { Action, Config, Request, Response, kv, nowMs, remoteAddress, utf8 } from "../sdk";
 import { Span, parseNumber } from "../sdk/json";
 import { sha256 } from "../sdk/sha256";
+import { isTchar, isDigits } from "../sdk/text";
 
 const MICRO: i64 = 1_000_000;
 const MAX_BURST: i64 = 1_000_000_000;
@@ -47,19 +48,7 @@ let keyHeader: string | null = null;
 let prefix = "rl:";
 let policy = "";
 
-function isTchar(c: i32): bool {
-  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
-  return "!#$%&'*+-.^_`|~".indexOf(String.fromCharCode(c)) >= 0;
-}
 
-function isDigits(s: string): bool {
-  if (s.length == 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
-}
 
 /** Whole seconds covering `ms`, clamped, as the integer text a header carries. */
 function seconds(ms: f64): i64 {

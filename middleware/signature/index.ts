@@ -19,6 +19,7 @@
 import { Action, Config, Request, Response, nowMs, utf8 } from "../sdk";
 import { base64Decode } from "../sdk/base64";
 import { HmacSha256, SHA256_BYTES, constantTimeEqual } from "../sdk/sha256";
+import { isTchar, isDigits } from "../sdk/text";
 
 const MISSING = "missing signature";
 const MALFORMED = "malformed signature";
@@ -34,19 +35,7 @@ let base64 = false;
 let toleranceSec: i64 = 300;
 const EMPTY = new Uint8Array(0);
 
-function isTchar(c: i32): bool {
-  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
-  return "!#$%&'*+-.^_`|~".indexOf(String.fromCharCode(c)) >= 0;
-}
 
-function isDigits(s: string): bool {
-  if (s.length == 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
-}
 
 export function configure(config: Config): string | null {
   let seen = "|";

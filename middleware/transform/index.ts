@@ -24,6 +24,7 @@
 import { Action, Config, Headers, Request, Response } from "../sdk";
 import { isValid, skipWs } from "../sdk/json";
 import { Doc, Key } from "./jsonedit";
+import { isToken } from "../sdk/text";
 
 class HeaderRules {
   renameFrom: string[] = [];
@@ -54,16 +55,7 @@ const setValues: Uint8Array[] = [];
 
 // ---- configuration ---------------------------------------------------------------
 
-function isTchar(c: i32): bool {
-  if ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return true;
-  return c > 0 && c < 0x7f && "!#$%&'*+-.^_`|~".indexOf(String.fromCharCode(c)) >= 0;
-}
 
-function isToken(s: string): bool {
-  if (s.length == 0) return false;
-  for (let i = 0; i < s.length; i++) if (!isTchar(s.charCodeAt(i))) return false;
-  return true;
-}
 
 /** What the host lets through as a field value (tab, printable ASCII, Latin-1). */
 function isFieldValue(s: string): bool {

@@ -1,6 +1,7 @@
 import { InvalidConfigError } from '../errors.js';
 import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
+import { secretPair } from './secret.js';
 
 /** Settings of the bundled {@link auth} middleware. Give `secret`/`secrets`, `apiKeys`, or both. */
 export interface AuthOptions {
@@ -42,17 +43,6 @@ function optionalString(value: unknown, name: string): string | undefined {
   return value;
 }
 
-function secretPair(secret: unknown, name: string): [string, string] {
-  if (typeof secret === 'string') {
-    if (secret.length === 0) fail(`'${name}' must not be empty`);
-    return ['secret', secret];
-  }
-  if (secret instanceof Uint8Array) {
-    if (secret.length === 0) fail(`'${name}' must not be empty`);
-    return ['secret-base64', Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64')];
-  }
-  return fail(`'${name}' must be a string or a Uint8Array`);
-}
 
 /**
  * Authentication by HS256 JSON Web Token or API key.
@@ -86,10 +76,10 @@ export function auth(options: AuthOptions): Stage {
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option '${key}'`);
 
   const config: Array<[string, string]> = [];
-  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret'));
+  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret', fail));
   if (options.secrets !== undefined) {
     if (!Array.isArray(options.secrets)) fail(`'secrets' must be an array`);
-    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`)));
+    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`, fail)));
   }
   const hasSecret = config.length > 0;
   if (options.apiKeys !== undefined) {

@@ -1,6 +1,7 @@
 import { InvalidConfigError } from '../errors.js';
 import { stage, type PoolOptions, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
+import { secretPair } from './secret.js';
 
 /** Settings of the bundled {@link signature} middleware. */
 export interface SignatureOptions {
@@ -34,27 +35,16 @@ function fail(message: string): never {
   throw new InvalidConfigError(`signature: ${message}`);
 }
 
-function secretPair(secret: unknown, name: string): [string, string] {
-  if (typeof secret === 'string') {
-    if (secret.length === 0) fail(`'${name}' must not be empty`);
-    return ['secret', secret];
-  }
-  if (secret instanceof Uint8Array) {
-    if (secret.length === 0) fail(`'${name}' must not be empty`);
-    return ['secret-base64', Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64')];
-  }
-  return fail(`'${name}' must be a string or a Uint8Array`);
-}
 
 /** The settings the signature guest reads, validated (exported for tests and tooling). */
 export function signatureConfig(options: SignatureOptions): Array<[string, string]> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option '${key}'`);
   const config: Array<[string, string]> = [];
-  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret'));
+  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret', fail));
   if (options.secrets !== undefined) {
     if (!Array.isArray(options.secrets)) fail(`'secrets' must be an array`);
-    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`)));
+    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`, fail)));
   }
   if (config.length === 0) fail(`give a 'secret' (or 'secrets')`);
   const style = options.style ?? 'github';
