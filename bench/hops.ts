@@ -132,6 +132,23 @@ async function instantiation() {
     g.configure?.([['tag', 'x']]);
     return g;
   };
+  // Resident memory per extra live instance, measured first, before the timing loops below
+  // leave thousands of dead instances for the GC to release in the middle of the reading.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  make();
+  gc?.();
+  gc?.();
+  const before = process.memoryUsage().rss;
+  const live = Array.from({ length: 1000 }, make);
+  for (const g of live) {
+    // Touch each instance the way a request does, so its arena pages are resident.
+    const a = new Int32Array(14);
+    g.core.mem.writeString('GET', a, 0);
+  }
+  gc?.();
+  const after = process.memoryUsage().rss;
+  void live.length;
+
   for (let i = 0; i < 200; i++) make();
   const N = quick ? 200 : 2000;
   const t0 = process.hrtime.bigint();
@@ -145,19 +162,6 @@ async function instantiation() {
   for (let i = 0; i < M; i++) await component.instantiate(get, imports);
   const jcoUs = Number(process.hrtime.bigint() - t1) / M / 1000;
 
-  // Resident memory per extra live instance: RSS before and after keeping 1,000 alive.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().rss;
-  const live = Array.from({ length: 1000 }, make);
-  for (const g of live) {
-    // Touch each instance the way a request does, so its arena pages are resident.
-    const a = new Int32Array(14);
-    g.core.mem.writeString('GET', a, 0);
-  }
-  gc?.();
-  const after = process.memoryUsage().rss;
-  void live.length;
   return { directUs: +directUs.toFixed(1), jcoUs: +jcoUs.toFixed(1), rssPerInstanceKB: +((after - before) / 1000 / 1024).toFixed(1) };
 }
 
@@ -217,8 +221,9 @@ const fmt = (ns: number) => (ns / 1000).toFixed(2);
 
 async function main() {
   const started = new Date().toISOString();
-  const c = await chains();
+  // Instances first, on a fresh heap: the RSS reading must not overlap the chains' garbage.
   const inst = await instantiation();
+  const c = await chains();
   const prof = await profile();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
