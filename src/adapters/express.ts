@@ -75,10 +75,11 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
 
   const capture = p.hasResponsePhase;
   let handedOff = false;
+  let downstream: WitResponse | undefined;
   const terminal: Terminal = (out) => {
     applyRequest(req, body, out);
     if (capture) {
-      const captured = captureResponse(res);
+      const captured = captureResponse(res).then((r) => (downstream = r));
       next();
       return Promise.race([captured, rejectOnAbort(aborter.signal)]);
     }
@@ -94,7 +95,17 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
   };
   const witReq: WitRequest = { method, uri, headers, body };
   const resp = await p.handle(witReq, ctx, terminal);
-  if (!handedOff) send(res, resp, method, { replace: capture });
+  if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
+}
+
+/**
+ * Express computed its ETag over the body its route sent; once a response stage changed
+ * that body the tag describes other bytes (and would let a client revalidate the wrong
+ * representation), so it is dropped.
+ */
+function withoutStaleValidators(resp: WitResponse, sent: WitResponse): WitResponse {
+  if (Buffer.from(resp.body).equals(Buffer.from(sent.body))) return resp;
+  return { ...resp, headers: resp.headers.filter(([k]) => k.toLowerCase() !== 'etag') };
 }
 
 /**
