@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '../errors.js';
 import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
-import { secretPair } from './secret.js';
+import { secretPairs } from './secret.js';
 
 /** Settings of the bundled {@link auth} middleware. Give `secret`/`secrets`, `apiKeys`, or both. */
 export interface AuthOptions {
@@ -75,12 +75,7 @@ export function auth(options: AuthOptions): Stage {
   if (options === null || typeof options !== 'object') fail('options must be an object');
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option '${key}'`);
 
-  const config: Array<[string, string]> = [];
-  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret', fail));
-  if (options.secrets !== undefined) {
-    if (!Array.isArray(options.secrets)) fail(`'secrets' must be an array`);
-    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`, fail)));
-  }
+  const config: Array<[string, string]> = secretPairs(options, fail);
   const hasSecret = config.length > 0;
   if (options.apiKeys !== undefined) {
     if (!Array.isArray(options.apiKeys)) fail(`'apiKeys' must be an array of strings`);

@@ -13,3 +13,14 @@ export function secretPair(secret: unknown, name: string, fail: (message: string
   }
   return fail(`'${name}' must be a string or a Uint8Array`);
 }
+
+/** The `secret` and `secrets` options as config pairs (possibly none: callers decide if one is required). */
+export function secretPairs(options: { secret?: unknown; secrets?: unknown }, fail: (message: string) => never): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  if (options.secret !== undefined) pairs.push(secretPair(options.secret, 'secret', fail));
+  if (options.secrets !== undefined) {
+    if (!Array.isArray(options.secrets)) fail(`'secrets' must be an array`);
+    options.secrets.forEach((s, i) => pairs.push(secretPair(s, `secrets[${i}]`, fail)));
+  }
+  return pairs;
+}

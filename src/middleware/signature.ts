@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '../errors.js';
 import { stage, type PoolOptions, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
-import { secretPair } from './secret.js';
+import { secretPairs } from './secret.js';
 
 /** Settings of the bundled {@link signature} middleware. */
 export interface SignatureOptions {
@@ -40,12 +40,7 @@ function fail(message: string): never {
 export function signatureConfig(options: SignatureOptions): Array<[string, string]> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option '${key}'`);
-  const config: Array<[string, string]> = [];
-  if (options.secret !== undefined) config.push(secretPair(options.secret, 'secret', fail));
-  if (options.secrets !== undefined) {
-    if (!Array.isArray(options.secrets)) fail(`'secrets' must be an array`);
-    options.secrets.forEach((s, i) => config.push(secretPair(s, `secrets[${i}]`, fail)));
-  }
+  const config: Array<[string, string]> = secretPairs(options, fail);
   if (config.length === 0) fail(`give a 'secret' (or 'secrets')`);
   const style = options.style ?? 'github';
   if (style !== 'github' && style !== 'stripe') fail(`'style' must be 'github' or 'stripe'`);

@@ -168,7 +168,7 @@ export class Pipeline {
     try {
       if (this.#closed) throw new PipelineClosedError();
       await this.ready();
-      return await runOnion(this.#segments, terminal, req, ctx, this.#host);
+      return await runOnion(this.#segments, terminal, req, ctx);
     } catch (err) {
       return this.errorResponse(err);
     }

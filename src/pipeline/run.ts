@@ -1,4 +1,3 @@
-import type { HostServices } from '../host/imports.js';
 import type { RequestContext, WitRequest, WitResponse } from '../types.js';
 import type { Segment } from './segment.js';
 
@@ -17,13 +16,12 @@ export async function runOnion(
   terminal: Terminal,
   req: WitRequest,
   ctx: RequestContext,
-  host: HostServices,
 ): Promise<WitResponse> {
   const passed: Array<{ segment: Segment; state: unknown }> = [];
   let response: WitResponse | undefined;
   for (const segment of segments) {
-    // Other requests run between segments: the context is set right before each one.
-    host.context.current = ctx;
+    // Segments set the context capability right before each guest call: other requests
+    // run between awaits.
     const out = await segment.request(req, ctx);
     if ('respond' in out) {
       response = out.respond;
@@ -34,7 +32,6 @@ export async function runOnion(
   }
   response ??= await terminal(req, ctx);
   for (let i = passed.length - 1; i >= 0; i--) {
-    host.context.current = ctx;
     response = await passed[i].segment.response(passed[i].state, response, ctx);
   }
   return response;
