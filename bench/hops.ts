@@ -227,7 +227,16 @@ async function main() {
   const prof = await profile();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
-  const result = { started, machine, reps: REPS, request: '5 headers, 200-byte body', modes: c, instantiation: inst, perHopOverFusedMarginal: ratio, profileNs: prof };
+  const result = {
+    started,
+    machine,
+    reps: REPS,
+    request: '5 headers, 200-byte body',
+    modes: c,
+    instantiation: inst,
+    perHopOverFusedMarginal: ratio,
+    profileNs: prof,
+  };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
   const rows = MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`);

@@ -186,7 +186,16 @@ async function measureHttp(mode: Mode, rep: number): Promise<Run> {
     child.send('stop');
     const loop = await nextMessage<LoopStats>(child);
     const { requests, latency, non2xx, errors, timeouts } = r;
-    return { driver: 'http', mode, rep, requestsPerSec: requests.average, latencyMs: { p50: latency.p50, p99: latency.p99 }, non2xx, errors: errors + timeouts, loop };
+    return {
+      driver: 'http',
+      mode,
+      rep,
+      requestsPerSec: requests.average,
+      latencyMs: { p50: latency.p50, p99: latency.p99 },
+      non2xx,
+      errors: errors + timeouts,
+      loop,
+    };
   } finally {
     child.send('exit');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -237,16 +246,22 @@ async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${availableParallelism()}, Node ${process.version}`;
   const command = 'npm run bench:pool';
   const targets = Object.fromEntries(
-    DRIVERS.map((d) => [d, {
-      pooledLoopDelayP99AtMost10Ms: summary[d].pooled.loopDelayP99Ms <= 10,
-      inThreadLoopBlocked: summary[d]['in-thread'].loopDelayP99Ms > 10,
-      pooledThroughputAtLeastInThread: summary[d].pooled.requestsPerSec >= summary[d]['in-thread'].requestsPerSec,
-    }]),
+    DRIVERS.map((d) => [
+      d,
+      {
+        pooledLoopDelayP99AtMost10Ms: summary[d].pooled.loopDelayP99Ms <= 10,
+        inThreadLoopBlocked: summary[d]['in-thread'].loopDelayP99Ms > 10,
+        pooledThroughputAtLeastInThread: summary[d].pooled.requestsPerSec >= summary[d]['in-thread'].requestsPerSec,
+      },
+    ]),
   ) as unknown as Record<Driver, Record<string, boolean>>;
   const settings = { bodyBytes: BODY_BYTES, seconds: SECONDS, connections: CONNECTIONS, reps: REPS, poolThreads: THREADS };
   const date = new Date().toISOString();
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/pool.json', import.meta.url), JSON.stringify({ date, machine, command, settings, summary, targets, runs }, null, 2) + '\n');
+  await writeFile(
+    new URL('./results/pool.json', import.meta.url),
+    JSON.stringify({ date, machine, command, settings, summary, targets, runs }, null, 2) + '\n',
+  );
   const row = (driver: Driver, mode: Mode) => {
     const x = summary[driver][mode];
     return `| ${driver} | ${mode} | ${f(x.requestsPerSec)} | ${f(x.loopDelayP99Ms)} | ${f(x.loopDelayMaxMs)} | ${f(x.loopUtilization, 2)} | ${f(x.latencyP99Ms, 0)} |`;
@@ -256,7 +271,7 @@ async function main(): Promise<void> {
     `# bench/pool — signature stage, ${BODY_BYTES / 1024} KiB bodies, ${CONNECTIONS} concurrent requests, ${machine}`,
     '',
     `Medians of ${REPS} interleaved runs of ${SECONDS} s each, after a 2 s warm-up; pool of ${THREADS} threads. ` +
-      '`in-process`: `p.handle()` from the server\'s own process, each request arriving in its own macrotask with a ' +
+      "`in-process`: `p.handle()` from the server's own process, each request arriving in its own macrotask with a " +
       'fresh copy of the body; `http`: autocannon over loopback from another process (which shares the cores).',
     '',
     'Event-loop delay is `monitorEventLoopDelay` at 1 ms resolution on the main thread (values include that 1 ms); ' +

@@ -42,24 +42,26 @@ function glueSource(name, has) {
     `import "${sdk}/abort";`,
     `export function wl_configure(p: usize, n: usize): usize {`,
     `  arenaEnsureMark();`,
-    has.configure
-      ? `  const err = configure(liftConfig(p, n));`
-      : `  const err: string | null = n == 0 ? null : "${name}: this middleware takes no settings";`,
+    has.configure ? `  const err = configure(liftConfig(p, n));` : `  const err: string | null = n == 0 ? null : "${name}: this middleware takes no settings";`,
     `  arenaKeep();`,
     `  return lowerResult(err);`,
     `}`,
     `export function wl_post(p: usize): void { arenaReset(); }`,
   ];
-  if (has.onRequest) lines.push(
-    `export function wl_on_request(mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize): usize {`,
-    `  arenaEnsureMark();`,
-    `  return lowerAction(onRequest(liftRequest(mp, ml, up, ul, hp, hl, bt, bp, bl)));`,
-    `}`);
-  if (has.onResponse) lines.push(
-    `export function wl_on_response(mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize, st: u32, rhp: usize, rhl: usize, rbp: usize, rbl: usize): usize {`,
-    `  arenaEnsureMark();`,
-    `  return lowerResponse(onResponse(liftRequest(mp, ml, up, ul, hp, hl, bt, bp, bl), liftResponse(st, rhp, rhl, rbp, rbl)));`,
-    `}`);
+  if (has.onRequest)
+    lines.push(
+      `export function wl_on_request(mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize): usize {`,
+      `  arenaEnsureMark();`,
+      `  return lowerAction(onRequest(liftRequest(mp, ml, up, ul, hp, hl, bt, bp, bl)));`,
+      `}`,
+    );
+  if (has.onResponse)
+    lines.push(
+      `export function wl_on_response(mp: usize, ml: usize, up: usize, ul: usize, hp: usize, hl: usize, bt: u32, bp: usize, bl: usize, st: u32, rhp: usize, rhl: usize, rbp: usize, rbl: usize): usize {`,
+      `  arenaEnsureMark();`,
+      `  return lowerResponse(onResponse(liftRequest(mp, ml, up, ul, hp, hl, bt, bp, bl), liftResponse(st, rhp, rhl, rbp, rbl)));`,
+      `}`,
+    );
   return lines.filter(Boolean).join('\n') + '\n';
 }
 
@@ -73,7 +75,14 @@ function worldFor(has) {
 
 function renameExports(wasm, has) {
   const mod = binaryen.readBinary(wasm);
-  mod.setFeatures(binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt);
+  mod.setFeatures(
+    binaryen.Features.MVP |
+      binaryen.Features.BulkMemory |
+      binaryen.Features.BulkMemoryOpt |
+      binaryen.Features.SignExt |
+      binaryen.Features.MutableGlobals |
+      binaryen.Features.NontrappingFPToInt,
+  );
   try {
     const renames = { wl_configure: PHASES.configure.export };
     if (has.onRequest) renames.wl_on_request = PHASES.onRequest.export;
@@ -110,14 +119,28 @@ export async function buildMiddleware(name, { wit } = {}) {
   await writeFile(gluePath, glueSource(name, has));
   const corePath = join(glueDir, `${name}.core.wasm`);
   const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-  await run(process.execPath, [
-    asc, relative(root, gluePath), '-o', relative(root, corePath),
-    '--runtime', 'stub', '-O3', '--noAssert', '--converge',
-    '--use', 'abort=middleware/sdk/abort/witlineAbort',
-  ], { cwd: root });
+  await run(
+    process.execPath,
+    [
+      asc,
+      relative(root, gluePath),
+      '-o',
+      relative(root, corePath),
+      '--runtime',
+      'stub',
+      '-O3',
+      '--noAssert',
+      '--converge',
+      '--use',
+      'abort=middleware/sdk/abort/witlineAbort',
+    ],
+    { cwd: root },
+  );
   const core = renameExports(await readFile(corePath), has);
   const embedded = await componentEmbed({
-    binary: core, witSource: wit ?? (await witSource()), world: `${PKG}/${world}`.replace('@0.1.0/', '/') + '@0.1.0',
+    binary: core,
+    witSource: wit ?? (await witSource()),
+    world: `${PKG}/${world}`.replace('@0.1.0/', '/') + '@0.1.0',
     stringEncoding: 'utf8',
   });
   const component = await componentNew(embedded);
@@ -128,7 +151,9 @@ export async function buildMiddleware(name, { wit } = {}) {
 
 /** A digest of everything a middleware's component is built from: unchanged inputs, no rebuild. */
 async function inputsDigest(name, wit) {
-  const h = createHash('sha256').update(wit).update(await readFile(fileURLToPath(import.meta.url)));
+  const h = createHash('sha256')
+    .update(wit)
+    .update(await readFile(fileURLToPath(import.meta.url)));
   h.update(JSON.parse(await readFile(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')).version);
   for (const dir of [join(root, 'middleware', 'sdk'), join(root, 'middleware', name)]) {
     for (const f of (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {

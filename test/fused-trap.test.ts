@@ -3,10 +3,10 @@ import { pipeline } from '../src/index.js';
 import { echo } from './support/components.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const p = pipeline(
-  [echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b', 'trap-on': '/trap' } }), echo({ config: { tag: 'c' } })],
-  { logger: quiet, handler: (req) => ({ status: 200, body: req.uri }) },
-);
+const p = pipeline([echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b', 'trap-on': '/trap' } }), echo({ config: { tag: 'c' } })], {
+  logger: quiet,
+  handler: (req) => ({ status: 200, body: req.uri }),
+});
 afterAll(() => p.close());
 
 it('a trap inside a fused segment answers 500, replaces only that instance, and the segment keeps serving', async () => {

@@ -11,7 +11,10 @@ const chains: Record<string, () => Stage[]> = {
   'three echoes': () => [echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b' } }), echo({ config: { tag: 'c' } })],
   'echo, transform that ends the pass, echo': () => [
     echo({ config: { tag: 'a' } }),
-    transform({ request: { removeHeaders: ['x-echo-pass'], setHeaders: { 'x-mid': 'yes' } }, response: { appendHeaders: { 'x-t': '1' }, json: { set: { 'meta.via': 'fused?' } } } }),
+    transform({
+      request: { removeHeaders: ['x-echo-pass'], setHeaders: { 'x-mid': 'yes' } },
+      response: { appendHeaders: { 'x-t': '1' }, json: { set: { 'meta.via': 'fused?' } } },
+    }),
     echo({ config: { tag: 'c' } }),
   ],
   'transforms around an echo': () => [
@@ -20,7 +23,6 @@ const chains: Record<string, () => Stage[]> = {
     transform({ response: { json: { set: { seen: true } } } }),
   ],
 };
-
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterAll(() => Promise.all(open.map((p) => p.close())));

@@ -5,7 +5,10 @@ import { echo } from './support/components.js';
 it('refuses at load time a component importing a capability it was not granted, naming it', async () => {
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
   const p = pipeline([echo({ capabilities: ['clock'] })], { logger: quiet });
-  const err = await p.ready().then(() => undefined, (e: unknown) => e);
+  const err = await p.ready().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ImportDeniedError);
   expect((err as ImportDeniedError).code).toBe('WITLINE_IMPORT_DENIED');
   expect((err as ImportDeniedError).imports).toEqual(['witline:middleware/log@0.1.0']);

@@ -5,10 +5,9 @@ import { transform } from '../src/middleware/index.js';
 
 let handled = 0;
 // The transform in the middle removes x-echo-pass, so the third stage (echo) answers.
-const p = pipeline(
-  [echo({ config: { tag: 'a' } }), transform({ request: { removeHeaders: ['x-echo-pass'] } }), echo({ config: { tag: 'c' } })],
-  { handler: () => ({ status: 200, body: String(++handled) }) },
-);
+const p = pipeline([echo({ config: { tag: 'a' } }), transform({ request: { removeHeaders: ['x-echo-pass'] } }), echo({ config: { tag: 'c' } })], {
+  handler: () => ({ status: 200, body: String(++handled) }),
+});
 afterAll(() => p.close());
 
 it('a stage deep in the chain short-circuits; stages before it run their response phase', async () => {

@@ -5,7 +5,11 @@ import { pipeline } from '../src/index.js';
 import { echo } from './support/components.js';
 
 const p = pipeline([echo({ config: { tag: 'edge' } })], {
-  handler: (req, ctx) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uri: req.uri, from: ctx.remoteAddress, len: req.body?.byteLength ?? null }) }),
+  handler: (req, ctx) => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ uri: req.uri, from: ctx.remoteAddress, len: req.body?.byteLength ?? null }),
+  }),
 });
 let base = '';
 beforeAll(async () => {
@@ -30,6 +34,10 @@ it('gives a GET without a body no body, and the guest answer on a short-circuit'
 });
 
 it('keeps many concurrent connections answered', async () => {
-  const all = await Promise.all(Array.from({ length: 50 }, (_, i) => request(`${base}/n${i}`, { headers: { 'x-echo-pass': '1' } }).then(async (r) => [r.statusCode, (await r.body.json() as { uri: string }).uri])));
+  const all = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      request(`${base}/n${i}`, { headers: { 'x-echo-pass': '1' } }).then(async (r) => [r.statusCode, ((await r.body.json()) as { uri: string }).uri]),
+    ),
+  );
   expect(all).toEqual(Array.from({ length: 50 }, (_, i) => [200, `/n${i}`]));
 });

@@ -12,7 +12,8 @@ export function expectedBody(server) {
 /** Why a response is wrong, or null. `headers`: lower-cased names to values. */
 export function problemWith(server, status, body, headers) {
   if (status !== 200) return `status ${status}, expected 200`;
-  if (body !== undefined && body !== expectedBody(server)) return `body differs from the expected ${expectedBody(server).length} bytes: ${String(body).slice(0, 120)}`;
+  if (body !== undefined && body !== expectedBody(server))
+    return `body differs from the expected ${expectedBody(server).length} bytes: ${String(body).slice(0, 120)}`;
   const ct = headers['content-type'];
   if (typeof ct !== 'string' || !ct.startsWith('application/json')) return `content-type ${ct}`;
   if (server.expect === 'bare') return null;

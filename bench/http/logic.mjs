@@ -86,7 +86,11 @@ export const clientKey = (headers) => headers[CLIENT_HEADER] || 'ip';
 
 /** The 429 answer. */
 export function tooMany(wait) {
-  return { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(wait) }, body: JSON.stringify({ error: 'rate_limited', retry_after: wait }) };
+  return {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': String(wait) },
+    body: JSON.stringify({ error: 'rate_limited', retry_after: wait }),
+  };
 }
 
 /** The transform's body edit: set the field on a JSON object body; anything else passes through. */

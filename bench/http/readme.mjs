@@ -11,7 +11,17 @@ export async function updateReadme(readmePath, tableMarkdown, date) {
   const a = text.indexOf(START);
   const b = text.indexOf(END);
   if (a < 0 || b < a) return false;
-  const section = [START, '', `Measured ${date.slice(0, 10)} by \`npm run bench\`:`, '', tableMarkdown.trim(), '', '![HTTP req/s by server](bench/results/http.svg)', '', END].join('\n');
+  const section = [
+    START,
+    '',
+    `Measured ${date.slice(0, 10)} by \`npm run bench\`:`,
+    '',
+    tableMarkdown.trim(),
+    '',
+    '![HTTP req/s by server](bench/results/http.svg)',
+    '',
+    END,
+  ].join('\n');
   await writeFile(readmePath, text.slice(0, a) + section + text.slice(b + END.length));
   return true;
 }

@@ -65,11 +65,17 @@ export function targets(rows) {
 
 // What each row's number does and does not include, under the table.
 const NOTES = [
-  ['a', '(a) is the handler alone: no auth, limit or transform, so its body lacks the transform\'s field and it sends no RateLimit-* headers.'],
-  ['b', 'Every other row runs the same workload: GET with an HS256 bearer token (signature and exp checked), a token bucket keyed by `x-client-id` with a budget no run exhausts (every request still reads, refills and writes its bucket), a ~1.1 KB JSON body serialised per request, a response header and a JSON field added. (b)–(d) share the logic in `bench/http/logic.mjs`.'],
-  ['c', '(c) and (h) keep Express\'s defaults (ETag, X-Powered-By).'],
-  ['g', '(g) also verifies an HMAC-SHA256 signature over a 4 KiB POST body, on a piscina pool of one worker (the server has one core): compare it with (f) for the price of the worker hop and the hashing, not with (b).'],
-  ['h', '(h) is (f)\'s stages mounted with `app.use(toExpress(p))` in front of an Express route.'],
+  ['a', "(a) is the handler alone: no auth, limit or transform, so its body lacks the transform's field and it sends no RateLimit-* headers."],
+  [
+    'b',
+    'Every other row runs the same workload: GET with an HS256 bearer token (signature and exp checked), a token bucket keyed by `x-client-id` with a budget no run exhausts (every request still reads, refills and writes its bucket), a ~1.1 KB JSON body serialised per request, a response header and a JSON field added. (b)–(d) share the logic in `bench/http/logic.mjs`.',
+  ],
+  ['c', "(c) and (h) keep Express's defaults (ETag, X-Powered-By)."],
+  [
+    'g',
+    '(g) also verifies an HMAC-SHA256 signature over a 4 KiB POST body, on a piscina pool of one worker (the server has one core): compare it with (f) for the price of the worker hop and the hashing, not with (b).',
+  ],
+  ['h', "(h) is (f)'s stages mounted with `app.use(toExpress(p))` in front of an Express route."],
 ];
 
 const fmt = (n) => (n == null ? '–' : Number(n).toLocaleString('en-US'));

@@ -41,8 +41,10 @@ for (const f of ['dist/index.js', 'dist/middleware/index.js', 'build/middleware/
 }
 
 // A dist older than src/ would benchmark code that is no longer there: say so.
-const newest = (d) => readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(`${d}/${e.name}`) : statSync(`${d}/${e.name}`).mtimeMs), 0);
-if (newest(`${root}src`) > statSync(`${root}dist/index.js`).mtimeMs) console.warn('warning: src/ is newer than dist/: run `npm run build` to benchmark the current code');
+const newest = (d) =>
+  readdirSync(d, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(`${d}/${e.name}`) : statSync(`${d}/${e.name}`).mtimeMs), 0);
+if (newest(`${root}src`) > statSync(`${root}dist/index.js`).mtimeMs)
+  console.warn('warning: src/ is newer than dist/: run `npm run build` to benchmark the current code');
 
 const cores = cpus().length;
 settings.pinned = canPin(cores);
@@ -51,7 +53,9 @@ const serverCore = settings.pinned ? 1 : undefined;
 const log = (...a) => console.log(...a);
 const m = machine();
 log(`bench/http: ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAverageAtStart.join(' ')}`);
-log(`${servers.length} servers, ${settings.connections} connections, warm-up ${settings.warmupSec} s, ${settings.reps} × ${settings.durationSec} s, ${settings.pinned ? 'pinned' : 'not pinned'}`);
+log(
+  `${servers.length} servers, ${settings.connections} connections, warm-up ${settings.warmupSec} s, ${settings.reps} × ${settings.durationSec} s, ${settings.pinned ? 'pinned' : 'not pinned'}`,
+);
 
 const loads = benchLoads(benchToken());
 const problems = new Map(servers.map((s) => [s.id, []]));
@@ -123,7 +127,10 @@ const result = { date: new Date().toISOString(), machine: m, settings, rows, tar
 await mkdir(outDir, { recursive: true });
 await writeFile(`${outDir}/http.json`, JSON.stringify({ ...result, runs }, null, 2) + '\n');
 await writeFile(`${outDir}/http.md`, markdown(result));
-await writeFile(`${outDir}/http.svg`, svgChart(rows, { subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node}${settings.pinned ? ', server pinned to one core' : ''}` }));
+await writeFile(
+  `${outDir}/http.svg`,
+  svgChart(rows, { subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node}${settings.pinned ? ', server pinned to one core' : ''}` }),
+);
 log('');
 log(markdown(result));
 log(`wrote ${outDir}/http.{json,md,svg}`);

@@ -5,7 +5,10 @@ const t0 = performance.now();
 const port = Number(process.env.PORT ?? 8080);
 const gw = await startGateway({ port, host: process.env.HOST ?? '127.0.0.1' });
 const startMs = performance.now() - t0;
-const cache = gw.pipeline.describe().stages.map((s) => `${s.name}: ${s.cache}`).join(', ');
+const cache = gw.pipeline
+  .describe()
+  .stages.map((s) => `${s.name}: ${s.cache}`)
+  .join(', ');
 
 console.log(`witline gateway listening on ${gw.url} (ready in ${startMs.toFixed(0)} ms; transpile cache ${cache})`);
 console.log('');

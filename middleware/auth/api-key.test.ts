@@ -15,7 +15,16 @@ describe('auth: API keys', () => {
 
   it('refuses near misses of a key', async () => {
     const h = harness({ apiKeys: keys });
-    for (const bad of ['k_live_0123456789abcdeF', 'k_live_0123456789abcde', 'k_live_0123456789abcdef0', ' short', 'shor', 'Short', 'x', 'k_live_0123456789abcdef,short']) {
+    for (const bad of [
+      'k_live_0123456789abcdeF',
+      'k_live_0123456789abcde',
+      'k_live_0123456789abcdef0',
+      ' short',
+      'shor',
+      'Short',
+      'x',
+      'k_live_0123456789abcdef,short',
+    ]) {
       expectDenied(await h.request({ 'x-api-key': bad }), 'invalid api key');
     }
     expectDenied(await h.request({ 'x-api-key': '' }), 'invalid api key');
@@ -24,7 +33,13 @@ describe('auth: API keys', () => {
 
   it('refuses the key header given twice, even with a valid key', async () => {
     const h = harness({ apiKeys: keys });
-    expectDenied(await h.request([['x-api-key', keys[0]], ['X-Api-Key', keys[0]]]), 'invalid api key');
+    expectDenied(
+      await h.request([
+        ['x-api-key', keys[0]],
+        ['X-Api-Key', keys[0]],
+      ]),
+      'invalid api key',
+    );
   });
 
   it('reads the header case-insensitively, and a custom header when configured', async () => {

@@ -8,15 +8,29 @@ import { bundledComponent } from '../../src/middleware/bundled.js';
 describe('auth: configuration', () => {
   it('turns options into config pairs, one per repeated key', () => {
     const s = auth({
-      secret: 'a', secrets: ['b', Uint8Array.of(0, 255)], issuer: 'i', audience: 'aud',
-      clockSkewSec: 0, apiKeys: ['k1', 'k2'], apiKeyHeader: 'X-Key', realm: 'r',
+      secret: 'a',
+      secrets: ['b', Uint8Array.of(0, 255)],
+      issuer: 'i',
+      audience: 'aud',
+      clockSkewSec: 0,
+      apiKeys: ['k1', 'k2'],
+      apiKeyHeader: 'X-Key',
+      realm: 'r',
     });
     expect(s.name).toBe('auth');
     expect(s.capabilities).toEqual(['clock', 'log']);
     expect(s.component).toBe(bundledComponent('auth'));
     expect(s.config).toEqual([
-      ['secret', 'a'], ['secret', 'b'], ['secret-base64', 'AP8='], ['api-key', 'k1'], ['api-key', 'k2'],
-      ['issuer', 'i'], ['audience', 'aud'], ['clock-skew-sec', '0'], ['api-key-header', 'x-key'], ['realm', 'r'],
+      ['secret', 'a'],
+      ['secret', 'b'],
+      ['secret-base64', 'AP8='],
+      ['api-key', 'k1'],
+      ['api-key', 'k2'],
+      ['issuer', 'i'],
+      ['audience', 'aud'],
+      ['clock-skew-sec', '0'],
+      ['api-key-header', 'x-key'],
+      ['realm', 'r'],
     ]);
   });
 
@@ -41,20 +55,66 @@ describe('auth: configuration', () => {
   });
 
   it.each<[string, Array<[string, string]>, RegExp]>([
-    ['an unknown key', [['secret', 'a'], ['audiance', 'x']], /unknown setting 'audiance'/],
+    [
+      'an unknown key',
+      [
+        ['secret', 'a'],
+        ['audiance', 'x'],
+      ],
+      /unknown setting 'audiance'/,
+    ],
     ['no secret and no api key', [['realm', 'r']], /needs a 'secret' or an 'api-key'/],
     ['no settings at all', [], /needs a 'secret' or an 'api-key'/],
     ['an empty secret', [['secret', '']], /must not be empty/],
     ['bad base64', [['secret-base64', 'AP8']], /not valid base64/],
-    ['a repeated single-valued key', [['secret', 'a'], ['issuer', 'a'], ['issuer', 'b']], /'issuer' given more than once/],
-    ['a bad skew', [['secret', 'a'], ['clock-skew-sec', '30s']], /clock-skew-sec/],
-    ['a bad header name', [['api-key', 'k'], ['api-key-header', 'a:b']], /api-key-header/],
-    ['a bad realm', [['secret', 'a'], ['realm', 'a\\b']], /realm/],
-    ['audience without a secret', [['api-key', 'k'], ['audience', 'x']], /need a 'secret'/],
+    [
+      'a repeated single-valued key',
+      [
+        ['secret', 'a'],
+        ['issuer', 'a'],
+        ['issuer', 'b'],
+      ],
+      /'issuer' given more than once/,
+    ],
+    [
+      'a bad skew',
+      [
+        ['secret', 'a'],
+        ['clock-skew-sec', '30s'],
+      ],
+      /clock-skew-sec/,
+    ],
+    [
+      'a bad header name',
+      [
+        ['api-key', 'k'],
+        ['api-key-header', 'a:b'],
+      ],
+      /api-key-header/,
+    ],
+    [
+      'a bad realm',
+      [
+        ['secret', 'a'],
+        ['realm', 'a\\b'],
+      ],
+      /realm/,
+    ],
+    [
+      'audience without a secret',
+      [
+        ['api-key', 'k'],
+        ['audience', 'x'],
+      ],
+      /need a 'secret'/,
+    ],
   ])('the guest refuses %s', async (_, config, message) => {
     const p = pipeline([stage({ name: 'auth', component: bundledComponent('auth'), config, capabilities: ['clock', 'log'] })]);
     try {
-      const err = await p.ready().then(() => undefined, (e: unknown) => e);
+      const err = await p.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(GuestConfigError);
       expect((err as Error).message).toMatch(message);
     } finally {
@@ -63,7 +123,17 @@ describe('auth: configuration', () => {
   });
 
   it('the guest accepts settings the factory never emits but are valid, e.g. exponent skew', async () => {
-    const p = pipeline([stage({ name: 'auth', component: bundledComponent('auth'), config: [['secret', 'a'], ['clock-skew-sec', '1e1']], capabilities: ['clock', 'log'] })]);
+    const p = pipeline([
+      stage({
+        name: 'auth',
+        component: bundledComponent('auth'),
+        config: [
+          ['secret', 'a'],
+          ['clock-skew-sec', '1e1'],
+        ],
+        capabilities: ['clock', 'log'],
+      }),
+    ]);
     try {
       await expect(p.ready()).resolves.toBeUndefined();
     } finally {

@@ -50,10 +50,7 @@ function flipped(token: string): string {
 
 // Every length from 32 (the shortest possible) to 400, then long inputs around
 // multi-block boundaries.
-const lengths = [
-  ...Array.from({ length: 369 }, (_, i) => 32 + i),
-  ...[1023, 1024, 1025, 1079, 1080, 1081, 4095, 4096, 4097, 4151, 4152, 12_000],
-];
+const lengths = [...Array.from({ length: 369 }, (_, i) => 32 + i), ...[1023, 1024, 1025, 1079, 1080, 1081, 4095, 4096, 4097, 4151, 4152, 12_000]];
 const secretLengths = [...Array.from({ length: 200 }, (_, i) => i + 1), ...Array.from({ length: 100 }, () => 1 + int(200))];
 const vectors = secretLengths.map((len, i) => ({
   secret: randomSecret(len),

@@ -16,11 +16,26 @@ describe('auth: malformed JWT', () => {
     const h = harness({ secret });
     const valid = sign({ sub: 'a' }, secret);
     const cases = [
-      '', 'abc', 'a.b', 'a.b.c.d', '..', '...', `${valid}.`, `.${valid}`, valid.replace('.', '..'),
+      '',
+      'abc',
+      'a.b',
+      'a.b.c.d',
+      '..',
+      '...',
+      `${valid}.`,
+      `.${valid}`,
+      valid.replace('.', '..'),
       `${H}.${P}.${valid.split('.')[2]}=`, // padding is not base64url
-      `${H}=.${P}.x`, `${H}.${P}+/.x`, `${H}.${P}.a b`, `${H}.${P}.é`, `${H}.${P}.\u00ff\u00fe`,
-      `${H}.${P}.a`, `a.${P}.xx`, `${H}.a.xx`, // a single trailing character cannot encode a byte
-      `${H}.${P}.%41%42`, `${H}.${P}.x\ty`,
+      `${H}=.${P}.x`,
+      `${H}.${P}+/.x`,
+      `${H}.${P}.a b`,
+      `${H}.${P}.é`,
+      `${H}.${P}.\u00ff\u00fe`,
+      `${H}.${P}.a`,
+      `a.${P}.xx`,
+      `${H}.a.xx`, // a single trailing character cannot encode a byte
+      `${H}.${P}.%41%42`,
+      `${H}.${P}.x\ty`,
     ];
     for (const token of cases) expectDenied(await h.bearer(token), 'malformed token');
     expectDenied(await h.request({ authorization: 'Bearer' }), 'malformed token');
@@ -33,10 +48,27 @@ describe('auth: malformed JWT', () => {
   it('refuses a header that is not a UTF-8 JSON object with a string alg', async () => {
     const h = harness({ secret });
     const headers: Array<string | Uint8Array> = [
-      'not json', '', '[]', '["HS256"]', '"HS256"', '42', 'null', '{"alg":"HS256"} x', '{"alg":"HS256",}',
-      '{"alg":"HS256"', '{alg:"HS256"}', "{'alg':'HS256'}", '{"alg":"HS256","x":"\u0001"}',
-      '{}', '{"typ":"JWT"}', '{"alg":5}', '{"alg":null}', '{"alg":["HS256"]}',
-      '{"alg":"HS256","typ":"JWS"}', '{"alg":"HS256","typ":1}', '{"alg":"HS256","crit":["exp"]}',
+      'not json',
+      '',
+      '[]',
+      '["HS256"]',
+      '"HS256"',
+      '42',
+      'null',
+      '{"alg":"HS256"} x',
+      '{"alg":"HS256",}',
+      '{"alg":"HS256"',
+      '{alg:"HS256"}',
+      "{'alg':'HS256'}",
+      '{"alg":"HS256","x":"\u0001"}',
+      '{}',
+      '{"typ":"JWT"}',
+      '{"alg":5}',
+      '{"alg":null}',
+      '{"alg":["HS256"]}',
+      '{"alg":"HS256","typ":"JWS"}',
+      '{"alg":"HS256","typ":1}',
+      '{"alg":"HS256","crit":["exp"]}',
       cat(utf8('{"alg":"HS256","x":"'), bytes(0xff), utf8('"}')),
       cat(utf8('{"alg":"HS256","x":"'), bytes(0xc0, 0xaf), utf8('"}')), // overlong '/'
       cat(utf8('{"alg":"HS256","x":"'), bytes(0xed, 0xa0, 0x80), utf8('"}')), // UTF-16 surrogate
@@ -51,8 +83,24 @@ describe('auth: malformed JWT', () => {
   it('refuses a correctly signed payload that is not a UTF-8 JSON object', async () => {
     const h = harness({ secret });
     const payloads: Array<string | Uint8Array> = [
-      '', 'not json', '[]', '[{"sub":"a"}]', '"sub"', '1', 'true', 'null', '{"sub":"a"', '{"sub":"a",}', '{"sub":"a"}}',
-      '{"sub":"a\nb"}', '{"sub":"\\x41"}', '{"sub":"\\u12"}', '{"exp":01}', '{"exp":1.}', '{"exp":+1}', '{"exp":NaN}',
+      '',
+      'not json',
+      '[]',
+      '[{"sub":"a"}]',
+      '"sub"',
+      '1',
+      'true',
+      'null',
+      '{"sub":"a"',
+      '{"sub":"a",}',
+      '{"sub":"a"}}',
+      '{"sub":"a\nb"}',
+      '{"sub":"\\x41"}',
+      '{"sub":"\\u12"}',
+      '{"exp":01}',
+      '{"exp":1.}',
+      '{"exp":+1}',
+      '{"exp":NaN}',
       cat(utf8('{"sub":"'), bytes(0x80), utf8('"}')),
       cat(utf8('{"sub":"'), bytes(0xe0, 0x80, 0xaf), utf8('"}')),
       cat(utf8('{"sub":"ok","n":"'), bytes(0xf8, 0x88, 0x80, 0x80, 0x80), utf8('"}')),
@@ -65,8 +113,17 @@ describe('auth: malformed JWT', () => {
   it('refuses claims of the wrong type', async () => {
     const h = harness({ secret });
     for (const claims of [
-      { exp: String(NOW_SEC + 60) }, { exp: null }, { exp: [NOW_SEC + 60] }, { exp: { t: 1 } }, { exp: true },
-      { nbf: '0' }, { nbf: false }, { sub: 42 }, { sub: null }, { sub: ['a'] }, { sub: { id: 'a' } },
+      { exp: String(NOW_SEC + 60) },
+      { exp: null },
+      { exp: [NOW_SEC + 60] },
+      { exp: { t: 1 } },
+      { exp: true },
+      { nbf: '0' },
+      { nbf: false },
+      { sub: 42 },
+      { sub: null },
+      { sub: ['a'] },
+      { sub: { id: 'a' } },
     ]) {
       expectDenied(await h.bearer(sign(claims, secret)), 'malformed token');
     }
@@ -83,7 +140,13 @@ describe('auth: malformed JWT', () => {
   it('refuses several Authorization headers instead of guessing which one counts', async () => {
     const h = harness({ secret });
     const token = sign({ sub: 'a' }, secret);
-    expectDenied(await h.request([['authorization', `Bearer ${token}`], ['Authorization', `Bearer ${token}`]]), 'malformed token');
+    expectDenied(
+      await h.request([
+        ['authorization', `Bearer ${token}`],
+        ['Authorization', `Bearer ${token}`],
+      ]),
+      'malformed token',
+    );
   });
 
   it('treats another scheme as no credentials', async () => {

@@ -20,7 +20,11 @@ describe('auth: valid JWT', () => {
   it('keeps the request as sent: method, uri, authorization and other headers in order', async () => {
     const h = harness({ secret });
     const token = sign({ sub: 'a' }, secret);
-    const headers: Array<[string, string]> = [['x-one', '1'], ['Authorization', `Bearer ${token}`], ['x-two', '2']];
+    const headers: Array<[string, string]> = [
+      ['x-one', '1'],
+      ['Authorization', `Bearer ${token}`],
+      ['x-two', '2'],
+    ];
     expectAdmitted(await h.request(headers));
     const req = h.seen[0];
     expect(req.method).toBe('GET');
@@ -31,7 +35,13 @@ describe('auth: valid JWT', () => {
   it('removes a client-sent x-auth-subject, whatever its case, and sets none without sub', async () => {
     const h = harness({ secret });
     const token = sign({ exp: NOW_SEC + 60 }, secret);
-    expectAdmitted(await h.request([['X-Auth-Subject', 'admin'], ['x-auth-subject', 'root'], ['authorization', `Bearer ${token}`]]));
+    expectAdmitted(
+      await h.request([
+        ['X-Auth-Subject', 'admin'],
+        ['x-auth-subject', 'root'],
+        ['authorization', `Bearer ${token}`],
+      ]),
+    );
     expect(headerOf(h.seen[0], 'x-auth-subject')).toEqual([]);
   });
 

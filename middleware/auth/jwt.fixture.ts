@@ -86,9 +86,7 @@ export function expectDenied(res: InjectResponse, reason: string, realm = 'witli
   });
   expect(res.headers['content-type']).toBe('application/json');
   const challenge =
-    reason === 'missing credentials'
-      ? `Bearer realm="${realm}"`
-      : `Bearer realm="${realm}", error="invalid_token", error_description="${reason}"`;
+    reason === 'missing credentials' ? `Bearer realm="${realm}"` : `Bearer realm="${realm}", error="invalid_token", error_description="${reason}"`;
   expect(res.headers['www-authenticate']).toBe(challenge);
 }
 

@@ -12,8 +12,16 @@ describe('rateLimit: configuration', () => {
     expect(s.name).toBe('rate-limit');
     expect(s.component).toBe(bundledComponent('rate-limit'));
     expect(s.capabilities).toEqual(['kv', 'clock', 'context', 'log']);
-    expect(s.config).toEqual([['burst', '10'], ['per-second', '0.3333333333333333'], ['key-header', 'x-api-key'], ['prefix', 'api:']]);
-    expect(rateLimitConfig({ burst: 1, perSecond: 1e-7, key: 'ip' })).toEqual([['burst', '1'], ['per-second', '1e-7']]);
+    expect(s.config).toEqual([
+      ['burst', '10'],
+      ['per-second', '0.3333333333333333'],
+      ['key-header', 'x-api-key'],
+      ['prefix', 'api:'],
+    ]);
+    expect(rateLimitConfig({ burst: 1, perSecond: 1e-7, key: 'ip' })).toEqual([
+      ['burst', '1'],
+      ['per-second', '1e-7'],
+    ]);
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -46,22 +54,113 @@ describe('rateLimit: configuration', () => {
     ['no settings', [], /'burst' is required/],
     ['no rate', [['burst', '1']], /'per-second' is required/],
     ['no burst', [['per-second', '1']], /'burst' is required/],
-    ['a zero burst', [['burst', '0'], ['per-second', '1']], /'burst' must be/],
-    ['a burst with a sign', [['burst', '+5'], ['per-second', '1']], /'burst' must be/],
-    ['a burst past the limit', [['burst', '1000000001'], ['per-second', '1']], /'burst' must be/],
-    ['a very long burst', [['burst', '9'.repeat(40)], ['per-second', '1']], /'burst' must be/],
-    ['a zero rate', [['burst', '1'], ['per-second', '0']], /'per-second' must be/],
-    ['a rate with a unit', [['burst', '1'], ['per-second', '5/s']], /'per-second' must be/],
-    ['an empty rate', [['burst', '1'], ['per-second', '']], /'per-second' must be/],
-    ['a negative rate', [['burst', '1'], ['per-second', '-1']], /'per-second' must be/],
-    ['a bad header name', [['burst', '1'], ['per-second', '1'], ['key-header', 'a:b']], /'key-header'/],
-    ['an empty prefix', [['burst', '1'], ['per-second', '1'], ['prefix', '']], /'prefix'/],
-    ['a repeated setting', [['burst', '1'], ['burst', '2'], ['per-second', '1']], /'burst' given more than once/],
-    ['an unknown setting', [['burst', '1'], ['per-second', '1'], ['per-minute', '1']], /unknown setting 'per-minute'/],
+    [
+      'a zero burst',
+      [
+        ['burst', '0'],
+        ['per-second', '1'],
+      ],
+      /'burst' must be/,
+    ],
+    [
+      'a burst with a sign',
+      [
+        ['burst', '+5'],
+        ['per-second', '1'],
+      ],
+      /'burst' must be/,
+    ],
+    [
+      'a burst past the limit',
+      [
+        ['burst', '1000000001'],
+        ['per-second', '1'],
+      ],
+      /'burst' must be/,
+    ],
+    [
+      'a very long burst',
+      [
+        ['burst', '9'.repeat(40)],
+        ['per-second', '1'],
+      ],
+      /'burst' must be/,
+    ],
+    [
+      'a zero rate',
+      [
+        ['burst', '1'],
+        ['per-second', '0'],
+      ],
+      /'per-second' must be/,
+    ],
+    [
+      'a rate with a unit',
+      [
+        ['burst', '1'],
+        ['per-second', '5/s'],
+      ],
+      /'per-second' must be/,
+    ],
+    [
+      'an empty rate',
+      [
+        ['burst', '1'],
+        ['per-second', ''],
+      ],
+      /'per-second' must be/,
+    ],
+    [
+      'a negative rate',
+      [
+        ['burst', '1'],
+        ['per-second', '-1'],
+      ],
+      /'per-second' must be/,
+    ],
+    [
+      'a bad header name',
+      [
+        ['burst', '1'],
+        ['per-second', '1'],
+        ['key-header', 'a:b'],
+      ],
+      /'key-header'/,
+    ],
+    [
+      'an empty prefix',
+      [
+        ['burst', '1'],
+        ['per-second', '1'],
+        ['prefix', ''],
+      ],
+      /'prefix'/,
+    ],
+    [
+      'a repeated setting',
+      [
+        ['burst', '1'],
+        ['burst', '2'],
+        ['per-second', '1'],
+      ],
+      /'burst' given more than once/,
+    ],
+    [
+      'an unknown setting',
+      [
+        ['burst', '1'],
+        ['per-second', '1'],
+        ['per-minute', '1'],
+      ],
+      /unknown setting 'per-minute'/,
+    ],
   ])('the guest refuses %s', async (_, config, message) => {
     const p = pipeline([stage({ name: 'rate-limit', component: bundledComponent('rate-limit'), config, capabilities: ['kv', 'clock', 'context', 'log'] })]);
     try {
-      const err = await p.ready().then(() => undefined, (e: unknown) => e);
+      const err = await p.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(GuestConfigError);
       expect((err as Error).message).toMatch(message);
     } finally {

@@ -61,20 +61,14 @@ describe('rateLimit: RateLimit-* headers on allowed responses', () => {
   });
 
   it('shows the tighter of two stages, and keeps a 429 from further in intact', async () => {
-    const { limits } = chain([
-      rateLimit({ burst: 5, perSecond: 1, prefix: 'outer:' }),
-      rateLimit({ burst: 2, perSecond: 1, prefix: 'inner:' }),
-    ]);
+    const { limits } = chain([rateLimit({ burst: 5, perSecond: 1, prefix: 'outer:' }), rateLimit({ burst: 2, perSecond: 1, prefix: 'inner:' })]);
     expect(await limits()).toMatchObject({ status: 200, limit: '2', remaining: '1' });
     expect(await limits()).toMatchObject({ status: 200, limit: '2', remaining: '0' });
     expect(await limits()).toMatchObject({ status: 429, limit: '2', remaining: '0', reset: '1', policy: '2;w=2' });
   });
 
   it('shows the outer stage when it is the tighter', async () => {
-    const { limits } = chain([
-      rateLimit({ burst: 2, perSecond: 1, prefix: 'outer:' }),
-      rateLimit({ burst: 5, perSecond: 1, prefix: 'inner:' }),
-    ]);
+    const { limits } = chain([rateLimit({ burst: 2, perSecond: 1, prefix: 'outer:' }), rateLimit({ burst: 5, perSecond: 1, prefix: 'inner:' })]);
     expect(await limits()).toMatchObject({ status: 200, limit: '2', remaining: '1', policy: '2;w=2' });
     expect(await limits()).toMatchObject({ status: 200, limit: '2', remaining: '0' });
     expect(await limits()).toMatchObject({ status: 429, limit: '2', remaining: '0' });
@@ -83,7 +77,11 @@ describe('rateLimit: RateLimit-* headers on allowed responses', () => {
   it("keeps the upstream's own headers when they are tighter, replaces them otherwise", async () => {
     const upstream = (remaining: string): HandlerResponse => ({
       status: 200,
-      headers: [['RateLimit-Limit', '100'], ['RateLimit-Remaining', remaining], ['RateLimit-Reset', '30']],
+      headers: [
+        ['RateLimit-Limit', '100'],
+        ['RateLimit-Remaining', remaining],
+        ['RateLimit-Reset', '30'],
+      ],
       body: 'ok',
     });
     const tight = chain([rateLimit({ burst: 5, perSecond: 1 })], upstream('0'));

@@ -60,9 +60,30 @@ describe('rateLimit: separate buckets', () => {
 
   it('uses the first value of a repeated key header', async () => {
     const hit = chain([rateLimit({ burst: 1, perSecond: 1, key: { header: 'x-api-key' } })]);
-    expect(await hit({ headers: [['x-api-key', 'a'], ['x-api-key', 'b']] })).toBe(200);
-    expect(await hit({ headers: [['x-api-key', 'a'], ['x-api-key', 'c']] })).toBe(429);
-    expect(await hit({ headers: [['x-api-key', 'b'], ['x-api-key', 'a']] })).toBe(200);
+    expect(
+      await hit({
+        headers: [
+          ['x-api-key', 'a'],
+          ['x-api-key', 'b'],
+        ],
+      }),
+    ).toBe(200);
+    expect(
+      await hit({
+        headers: [
+          ['x-api-key', 'a'],
+          ['x-api-key', 'c'],
+        ],
+      }),
+    ).toBe(429);
+    expect(
+      await hit({
+        headers: [
+          ['x-api-key', 'b'],
+          ['x-api-key', 'a'],
+        ],
+      }),
+    ).toBe(200);
   });
 
   it('lets two stages with their own prefixes count separately', async () => {

@@ -12,10 +12,20 @@ describe('signature: configuration', () => {
     expect(s.capabilities).toEqual(['clock', 'log']);
     expect(s.component).toBe(bundledComponent('signature'));
     expect(s.config).toEqual([
-      ['secret', 'a'], ['secret', 'b'], ['secret-base64', 'AP8='], ['style', 'github'], ['header', 'x-sig'], ['prefix', 'v='], ['encoding', 'base64'],
+      ['secret', 'a'],
+      ['secret', 'b'],
+      ['secret-base64', 'AP8='],
+      ['style', 'github'],
+      ['header', 'x-sig'],
+      ['prefix', 'v='],
+      ['encoding', 'base64'],
     ]);
     expect(s.pool).toBeUndefined();
-    expect(signature({ secret: 'a', style: 'stripe', toleranceSec: 60 }).config).toEqual([['secret', 'a'], ['style', 'stripe'], ['tolerance-sec', '60']]);
+    expect(signature({ secret: 'a', style: 'stripe', toleranceSec: 60 }).config).toEqual([
+      ['secret', 'a'],
+      ['style', 'stripe'],
+      ['tolerance-sec', '60'],
+    ]);
     expect(signature({ secret: 'a', pool: { maxThreads: 2 } }).pool).toMatchObject({ maxThreads: 2, minThreads: 1 });
   });
 
@@ -41,17 +51,64 @@ describe('signature: configuration', () => {
 
   it.each<[string, Array<[string, string]>, RegExp]>([
     ['no secret', [['style', 'github']], /needs a 'secret'/],
-    ['an unknown key', [['secret', 'a'], ['algorithm', 'sha1']], /unknown setting 'algorithm'/],
+    [
+      'an unknown key',
+      [
+        ['secret', 'a'],
+        ['algorithm', 'sha1'],
+      ],
+      /unknown setting 'algorithm'/,
+    ],
     ['bad base64', [['secret-base64', 'AP8']], /not valid base64/],
-    ['a repeated key', [['secret', 'a'], ['encoding', 'hex'], ['encoding', 'hex']], /'encoding' given more than once/],
-    ['a bad style', [['secret', 'a'], ['style', 'x']], /'style'/],
-    ['a bad tolerance', [['secret', 'a'], ['style', 'stripe'], ['tolerance-sec', '5m']], /'tolerance-sec'/],
-    ['a tolerance in github style', [['secret', 'a'], ['tolerance-sec', '5']], /stripe style only/],
-    ['a bad header', [['secret', 'a'], ['header', 'x y']], /'header'/],
+    [
+      'a repeated key',
+      [
+        ['secret', 'a'],
+        ['encoding', 'hex'],
+        ['encoding', 'hex'],
+      ],
+      /'encoding' given more than once/,
+    ],
+    [
+      'a bad style',
+      [
+        ['secret', 'a'],
+        ['style', 'x'],
+      ],
+      /'style'/,
+    ],
+    [
+      'a bad tolerance',
+      [
+        ['secret', 'a'],
+        ['style', 'stripe'],
+        ['tolerance-sec', '5m'],
+      ],
+      /'tolerance-sec'/,
+    ],
+    [
+      'a tolerance in github style',
+      [
+        ['secret', 'a'],
+        ['tolerance-sec', '5'],
+      ],
+      /stripe style only/,
+    ],
+    [
+      'a bad header',
+      [
+        ['secret', 'a'],
+        ['header', 'x y'],
+      ],
+      /'header'/,
+    ],
   ])('the guest refuses %s at load', async (_, config, message) => {
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const p = pipeline([stage({ component: bundledComponent('signature'), config, capabilities: ['clock', 'log'] })], { logger: quiet });
-    const err = await p.ready().then(() => undefined, (e: unknown) => e);
+    const err = await p.ready().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(GuestConfigError);
     expect((err as Error).message).toMatch(message);
     await p.close();

@@ -4,13 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { bytes, githubSignature, mac, reason, withSignature } from './support.js';
 
-const SECRET = 'It\'s a Secret to Everybody';
+const SECRET = "It's a Secret to Everybody";
 const SIZES = [0, 1, 31, 32, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4095, 4096, 65_537, 262_144, 1_000_000];
 
 describe('signature (github): agrees with node:crypto', () => {
   const p = withSignature({ secret: SECRET });
 
-  it('accepts GitHub\'s documented example', async () => {
+  it("accepts GitHub's documented example", async () => {
     // From GitHub's "Validating webhook deliveries" guide.
     const res = await p.inject({
       method: 'POST',

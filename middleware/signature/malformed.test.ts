@@ -15,7 +15,14 @@ describe('signature (github): unusable signature headers', () => {
   });
 
   it.each<[string, Array<[string, string]>, string]>([
-    ['two signature headers, even if one is right', [['x-hub-signature-256', githubSignature('s', 'b')], ['x-hub-signature-256', 'sha256=00']], 'malformed signature'],
+    [
+      'two signature headers, even if one is right',
+      [
+        ['x-hub-signature-256', githubSignature('s', 'b')],
+        ['x-hub-signature-256', 'sha256=00'],
+      ],
+      'malformed signature',
+    ],
     ['no prefix', [['x-hub-signature-256', 'ab'.repeat(32)]], 'malformed signature'],
     ['a prefix in another case', [['x-hub-signature-256', `SHA256=${'ab'.repeat(32)}`]], 'malformed signature'],
     ['non-hex characters', [['x-hub-signature-256', `sha256=${'zz'.repeat(32)}`]], 'malformed signature'],

@@ -12,7 +12,9 @@ describe('signature: header, prefix, encoding, several secrets', () => {
     // The default header is no longer read; hex text read as base64 is 48 wrong bytes; `-` is not base64.
     expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': `sha256=${sig}` } }))).toBe('missing signature');
     expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-shopify-hmac-sha256': mac('shpss', body).toString('hex') } }))).toBe('bad signature');
-    expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-shopify-hmac-sha256': mac('shpss', body).toString('base64url') } }))).toBe('malformed signature');
+    expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-shopify-hmac-sha256': mac('shpss', body).toString('base64url') } }))).toBe(
+      'malformed signature',
+    );
   });
 
   it('uses a custom prefix, compared exactly', async () => {
@@ -29,7 +31,9 @@ describe('signature: header, prefix, encoding, several secrets', () => {
       const res = await p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': `sha256=${mac(key, body).toString('hex')}` } });
       expect(res.status).toBe(200);
     }
-    expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': `sha256=${mac('gone', body).toString('hex')}` } }))).toBe('bad signature');
+    expect(reason(await p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': `sha256=${mac('gone', body).toString('hex')}` } }))).toBe(
+      'bad signature',
+    );
   });
 
   it('accepts a secret longer than the SHA-256 block (hashed first, as RFC 2104 says)', async () => {

@@ -11,7 +11,9 @@ describe('signature: pooled', () => {
     await p.ready();
     expect(p.describe().stages[0]).toMatchObject({ name: 'signature', placement: 'pool' });
     const bodies = [0, 64, 262_144, 1_000_000].map((n) => bytes(n, n));
-    const answers = await Promise.all(bodies.map((body) => p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': githubSignature('s3cret', body) } })));
+    const answers = await Promise.all(
+      bodies.map((body) => p.inject({ method: 'POST', body, headers: { 'x-hub-signature-256': githubSignature('s3cret', body) } })),
+    );
     answers.forEach((res, i) => {
       expect(res.status).toBe(200);
       expect(Buffer.compare(res.body, Buffer.from(bodies[i]))).toBe(0);
@@ -28,6 +30,8 @@ describe('signature: pooled', () => {
     const p = withSignature({ secret: 'whsec', style: 'stripe', toleranceSec: 60, pool }, { clock: () => now * 1000 });
     const body = bytes(100_000);
     expect((await p.inject({ method: 'POST', body, headers: { 'stripe-signature': stripeSignature('whsec', body, now - 60) } })).status).toBe(200);
-    expect(reason(await p.inject({ method: 'POST', body, headers: { 'stripe-signature': stripeSignature('whsec', body, now - 61) } }))).toBe('timestamp outside tolerance');
+    expect(reason(await p.inject({ method: 'POST', body, headers: { 'stripe-signature': stripeSignature('whsec', body, now - 61) } }))).toBe(
+      'timestamp outside tolerance',
+    );
   });
 });

@@ -31,7 +31,14 @@ describe('transform: options are checked on the host', () => {
   });
 
   it('rejects bad path rewrites', () => {
-    for (const rewritePath of [{ from: 'api/', to: '/v1/' }, { from: '/api/', to: 'v1/' }, { from: '/a b/', to: '/' }, { from: '/a?', to: '/' }, { from: '/api' }, { from: '/é', to: '/' }]) {
+    for (const rewritePath of [
+      { from: 'api/', to: '/v1/' },
+      { from: '/api/', to: 'v1/' },
+      { from: '/a b/', to: '/' },
+      { from: '/a?', to: '/' },
+      { from: '/api' },
+      { from: '/é', to: '/' },
+    ]) {
       expect(bad({ request: { rewritePath } })).toThrow(InvalidConfigError);
     }
   });
@@ -123,7 +130,10 @@ describe('transform: the guest checks its settings too', () => {
       [['response.json-rename', 'a.b=a'], /same object/],
     ];
     for (const [pair, reason] of cases) {
-      const err = await configureWith([pair]).then(() => null, (e: unknown) => e);
+      const err = await configureWith([pair]).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, pair.join(' = ')).toBeInstanceOf(GuestConfigError);
       expect((err as Error).message).toMatch(reason);
     }

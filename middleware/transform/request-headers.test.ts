@@ -6,7 +6,15 @@ type Seen = { uri: string; headers: Array<[string, string]> };
 describe('transform: request header rules', () => {
   it('sets a header, replacing every existing value whatever its case', async () => {
     const p = withTransform({ request: { setHeaders: { 'x-gateway': 'witline' } } });
-    const seen = (await p.inject({ headers: [['X-Gateway', 'a'], ['x-gateway', 'b'], ['x-other', '1']] })).json<Seen>();
+    const seen = (
+      await p.inject({
+        headers: [
+          ['X-Gateway', 'a'],
+          ['x-gateway', 'b'],
+          ['x-other', '1'],
+        ],
+      })
+    ).json<Seen>();
     expect(valuesOf(seen.headers, 'x-gateway')).toEqual(['witline']);
     expect(valuesOf(seen.headers, 'x-other')).toEqual(['1']);
   });
@@ -20,7 +28,16 @@ describe('transform: request header rules', () => {
 
   it('removes every value of a header, case-insensitively', async () => {
     const p = withTransform({ request: { removeHeaders: ['cookie', 'X-Secret'] } });
-    const seen = (await p.inject({ headers: [['Cookie', 'a=1'], ['cookie', 'b=2'], ['x-secret', 's'], ['x-keep', 'k']] })).json<Seen>();
+    const seen = (
+      await p.inject({
+        headers: [
+          ['Cookie', 'a=1'],
+          ['cookie', 'b=2'],
+          ['x-secret', 's'],
+          ['x-keep', 'k'],
+        ],
+      })
+    ).json<Seen>();
     expect(valuesOf(seen.headers, 'cookie')).toEqual([]);
     expect(valuesOf(seen.headers, 'x-secret')).toEqual([]);
     expect(valuesOf(seen.headers, 'x-keep')).toEqual(['k']);
@@ -28,7 +45,16 @@ describe('transform: request header rules', () => {
 
   it('renames a header, keeping its values and position', async () => {
     const p = withTransform({ request: { renameHeaders: { 'x-old': 'x-new' } } });
-    const seen = (await p.inject({ headers: [['a', '1'], ['X-Old', 'v1'], ['b', '2'], ['x-old', 'v2']] })).json<Seen>();
+    const seen = (
+      await p.inject({
+        headers: [
+          ['a', '1'],
+          ['X-Old', 'v1'],
+          ['b', '2'],
+          ['x-old', 'v2'],
+        ],
+      })
+    ).json<Seen>();
     const names = seen.headers.map(([k]) => k.toLowerCase());
     expect(names.slice(0, 4)).toEqual(['a', 'x-new', 'b', 'x-new']);
     expect(valuesOf(seen.headers, 'x-new')).toEqual(['v1', 'v2']);
@@ -59,7 +85,15 @@ describe('transform: request header rules', () => {
 
   it('leaves the request alone when there are no request rules', async () => {
     const p = withTransform({ response: { setHeaders: { 'x-r': '1' } } });
-    const seen = (await p.inject({ url: '/a?b=c', headers: [['x-a', '1'], ['x-a', '2']] })).json<Seen>();
+    const seen = (
+      await p.inject({
+        url: '/a?b=c',
+        headers: [
+          ['x-a', '1'],
+          ['x-a', '2'],
+        ],
+      })
+    ).json<Seen>();
     expect(seen.uri).toBe('/a?b=c');
     expect(valuesOf(seen.headers, 'x-a')).toEqual(['1', '2']);
   });

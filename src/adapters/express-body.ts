@@ -77,9 +77,24 @@ export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Arr
 // Node's rules for repeated request fields (`IncomingMessage.headers`): these keep the
 // first value, `set-cookie` is an array, `cookie` joins with '; ', the rest with ', '.
 const FIRST_WINS = new Set([
-  'age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since',
-  'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after',
-  'server', 'user-agent',
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
 ]);
 
 function headerObject(pairs: HeaderList): Record<string, string | string[]> {

@@ -74,7 +74,8 @@ class CallController implements Controller {
 function responsePairs(raw: Controller['rawHeaders'], headers: Record<string, string | string[] | undefined>): HeaderList {
   const out: HeaderList = [];
   if (Array.isArray(raw) && raw.length % 2 === 0) {
-    for (let i = 0; i < raw.length; i += 2) out.push([String(raw[i]), Buffer.isBuffer(raw[i + 1]) ? (raw[i + 1] as Buffer).toString('latin1') : String(raw[i + 1])]);
+    for (let i = 0; i < raw.length; i += 2)
+      out.push([String(raw[i]), Buffer.isBuffer(raw[i + 1]) ? (raw[i + 1] as Buffer).toString('latin1') : String(raw[i + 1])]);
     return out;
   }
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);

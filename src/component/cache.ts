@@ -67,12 +67,7 @@ export function cacheDir(option?: string): string {
 }
 
 function keyOf(bytes: Uint8Array): string {
-  return createHash('sha256')
-    .update(`${FORMAT}:${toolVersion()}`)
-    .update(JSON.stringify(TRANSPILE_OPTIONS))
-    .update(bytes)
-    .digest('hex')
-    .slice(0, 32);
+  return createHash('sha256').update(`${FORMAT}:${toolVersion()}`).update(JSON.stringify(TRANSPILE_OPTIONS)).update(bytes).digest('hex').slice(0, 32);
 }
 
 /**
@@ -155,9 +150,7 @@ async function load(bytes: Uint8Array, key: string, root: string): Promise<Trans
   }
   const t1 = performance.now();
   const cores = new Map<string, WebAssembly.Module>();
-  await Promise.all(
-    meta.cores.map(async (name) => cores.set(name, await WebAssembly.compile(await readFile(join(dir, name))))),
-  );
+  await Promise.all(meta.cores.map(async (name) => cores.set(name, await WebAssembly.compile(await readFile(join(dir, name))))));
   const js = (await readdir(dir)).find((f) => f.endsWith('.js'));
   if (!js) throw new ComponentLoadError(`transpile cache entry ${dir} has no module`);
   const mod = (await import(pathToFileURL(join(dir, js)).href)) as Pick<Transpiled, 'instantiate'>;

@@ -30,7 +30,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
       case 'log':
         imports['witline:middleware/log'] = {
           log(level: LogLevel | number, message: string) {
-            const l = typeof level === 'number' ? LEVELS[level] ?? 'info' : level;
+            const l = typeof level === 'number' ? (LEVELS[level] ?? 'info') : level;
             host.logger[l](message, { stage });
           },
         };

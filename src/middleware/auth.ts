@@ -43,7 +43,6 @@ function optionalString(value: unknown, name: string): string | undefined {
   return value;
 }
 
-
 /**
  * Authentication by HS256 JSON Web Token or API key.
  *

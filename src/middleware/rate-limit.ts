@@ -42,7 +42,10 @@ export function rateLimitConfig(options: RateLimitOptions): Array<[string, strin
     fail(`'perSecond' must be a finite number > 0`);
   }
   // String(n) of a finite number is always valid JSON number text, which the guest parses.
-  const config: Array<[string, string]> = [['burst', String(burst)], ['per-second', String(perSecond)]];
+  const config: Array<[string, string]> = [
+    ['burst', String(burst)],
+    ['per-second', String(perSecond)],
+  ];
   if (key !== undefined && key !== 'ip') {
     if (key === null || typeof key !== 'object' || Array.isArray(key)) fail(`'key' must be 'ip' or { header: string }`);
     for (const k of Object.keys(key)) if (k !== 'header') fail(`unknown option 'key.${k}'`);

@@ -35,7 +35,6 @@ function fail(message: string): never {
   throw new InvalidConfigError(`signature: ${message}`);
 }
 
-
 /** The settings the signature guest reads, validated (exported for tests and tooling). */
 export function signatureConfig(options: SignatureOptions): Array<[string, string]> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');

@@ -105,7 +105,7 @@ export class FusedSegment implements Segment {
     // Guests may ask for the request's context: set it right before the synchronous run
     // (after an await, another request may have set its own).
     if (ctx) this.guests[0].spec.host.context.current = ctx;
-    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? this.#spare.pop() ?? new HostMemory() : undefined };
+    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined };
     const out = this.runRequest(state, req, liftNext, liftAnswer);
     return 'respond' in out ? out : { next: out.next ?? req, state };
   }

@@ -11,12 +11,7 @@ export type Terminal = (req: WitRequest, ctx: RequestContext) => Promise<WitResp
  * in reverse, each seeing the request as it received it. A `respond` skips the rest of
  * the request phase and the terminal; stages before the responder still see the response.
  */
-export async function runOnion(
-  segments: readonly Segment[],
-  terminal: Terminal,
-  req: WitRequest,
-  ctx: RequestContext,
-): Promise<WitResponse> {
+export async function runOnion(segments: readonly Segment[], terminal: Terminal, req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
   const passed: Array<{ segment: Segment; state: unknown }> = [];
   let response: WitResponse | undefined;
   for (const segment of segments) {

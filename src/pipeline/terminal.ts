@@ -1,5 +1,14 @@
 import { ClientAbortedError, HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../errors.js';
-import { bodyBytes, headerList, type Handler, type HeaderList, type RequestContext, type StreamedResponse, type WitRequest, type WitResponse } from '../types.js';
+import {
+  bodyBytes,
+  headerList,
+  type Handler,
+  type HeaderList,
+  type RequestContext,
+  type StreamedResponse,
+  type WitRequest,
+  type WitResponse,
+} from '../types.js';
 import { checkResponse } from './validate.js';
 
 /** Options for forwarding to an upstream URL. */
@@ -23,7 +32,17 @@ const NOT_FOUND = new TextEncoder().encode('{"error":"not_found"}');
 const EMPTY = new Uint8Array(0);
 
 // RFC 9110 §7.6.1 connection-specific fields, never forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 function stripHopByHop(headers: HeaderList): HeaderList {
   const named = new Set<string>();
@@ -55,7 +74,9 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
   const timeout = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
   // undici is loaded only when a pipeline forwards upstream.
-  const pool = import('undici').then(({ Pool }) => new Pool(base.origin, { connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout }));
+  const pool = import('undici').then(
+    ({ Pool }) => new Pool(base.origin, { connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout }),
+  );
   const prefix = base.pathname.replace(/\/$/, '');
   return {
     async call(req, ctx, options) {
@@ -67,7 +88,9 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
       if (incomingHost && !forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-host')) forwarded.push(['x-forwarded-host', incomingHost]);
       if (!forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-proto')) forwarded.push(['x-forwarded-proto', 'http']);
       try {
-        const res = await (await pool).request({
+        const res = await (
+          await pool
+        ).request({
           path: prefix + req.uri,
           method: req.method as never,
           headers: forwarded.flat(),

@@ -81,7 +81,7 @@ export class StartBoard {
 
 /** Now as a board value: wrapping Int32 ms since `base`, never 0 (0 means "not started"). */
 function stamp(base: number): number {
-  return ((Date.now() - base) | 0) || 1;
+  return (Date.now() - base) | 0 || 1;
 }
 
 /** Worker: mark the task in `slot` as started now. */

@@ -93,7 +93,8 @@ export class PooledSegment implements Segment {
     // Room for every admitted request phase, and as many response phases besides.
     this.#board = new StartBoard(2 * (options.maxThreads + options.maxQueue));
     for (const g of guests) {
-      if (g.binding !== 'codec') throw new InvalidConfigError(`stage '${g.spec.stage}' cannot be pooled: it runs on jco's bindings, and workers run stages through the codec`);
+      if (g.binding !== 'codec')
+        throw new InvalidConfigError(`stage '${g.spec.stage}' cannot be pooled: it runs on jco's bindings, and workers run stages through the codec`);
     }
     this.#hasRequest = guests.some((g) => g.spec.phases.request);
     this.#hasResponse = guests.some((g) => g.spec.phases.response);
@@ -263,7 +264,8 @@ export class PooledSegment implements Segment {
 
   /** The main-thread error for a failure a worker reported. */
   #error(res: Extract<TaskResult, { kind: 'error' }>): WitlineError {
-    if (res.code === 'WITLINE_GUEST_TRAP' && res.stage) return new GuestTrapError(res.stage, { cause: res.cause === undefined ? undefined : new Error(res.cause) });
+    if (res.code === 'WITLINE_GUEST_TRAP' && res.stage)
+      return new GuestTrapError(res.stage, { cause: res.cause === undefined ? undefined : new Error(res.cause) });
     return new WitlineError(res.code, res.statusCode, res.message, { cause: res.cause });
   }
 

@@ -126,7 +126,13 @@ export function bodyAt(mem: { u8: Uint8Array; u32: Uint32Array }, rec: number, k
 }
 
 /** Whether two records' bodies hold the same bytes (a value out of bounds never does). */
-export function sameBody(a: { u8: Uint8Array; u32: Uint32Array }, ar: number, b: { u8: Uint8Array; u32: Uint32Array }, br: number, kind: 'request' | 'response'): boolean {
+export function sameBody(
+  a: { u8: Uint8Array; u32: Uint32Array },
+  ar: number,
+  b: { u8: Uint8Array; u32: Uint32Array },
+  br: number,
+  kind: 'request' | 'response',
+): boolean {
   const x = bodyAt(a, ar, kind);
   const y = bodyAt(b, br, kind);
   if (!x || !y || x[1] !== y[1] || x[0] + x[1] > a.u8.byteLength || y[0] + y[1] > b.u8.byteLength) return false;

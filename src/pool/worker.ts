@@ -17,7 +17,17 @@ import { WitlineError } from '../errors.js';
 import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
-import { dropBody, sameBody, storeResponse, type RequestTask, type ResponseTask, type Task, type TaskResult, type WorkerData, type WorkerStage } from './wire.js';
+import {
+  dropBody,
+  sameBody,
+  storeResponse,
+  type RequestTask,
+  type ResponseTask,
+  type Task,
+  type TaskResult,
+  type WorkerData,
+  type WorkerStage,
+} from './wire.js';
 
 /** Open this worker's host port: the main thread serves kv, clock and log calls on it. */
 function connectHost(): HostClient {
@@ -65,7 +75,15 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   };
   const guests = await Promise.all(
     data.stages.map((s) =>
-      Guest.create({ stage: s.name, component: transpiledOf(s.component), config: s.config, capabilities: s.capabilities, phases: s.phases, host, binding: 'codec' }),
+      Guest.create({
+        stage: s.name,
+        component: transpiledOf(s.component),
+        config: s.config,
+        capabilities: s.capabilities,
+        phases: s.phases,
+        host,
+        binding: 'codec',
+      }),
     ),
   );
   const segment = new FusedSegment(guests);
@@ -78,22 +96,26 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   // A body that went through unchanged (a verifier's, typically) is not sent back: the
   // main thread keeps its own, sparing it a copy of every large body.
   type Out = { rec: number; stage: number; sameBody: boolean };
-  const nextInto = (mem: HostMemory, keep: boolean, origin: number): Exit<Out> => (v) => {
-    const same = sameBody(mem, origin, v.mem, v.rec, 'request');
-    // Marked in the guest's own record, about to be released: the copy then skips the body.
-    if (same) dropBody(v.mem, v.rec, 'request');
-    if (!keep) mem.reset();
-    const rec = mem.takeRequest(v.mem, v.rec, flat);
-    return { rec, stage: index.get(v.guest!)!, sameBody: same };
-  };
-  const answerInto = (mem: HostMemory, origin: number): Exit<Out> => (v) => {
-    const same = origin >= 0 && sameBody(mem, origin, v.mem, v.rec, 'response');
-    if (same) dropBody(v.mem, v.rec, 'response');
-    mem.reset();
-    copyResponse(v.mem, v.rec, mem, flat, 0);
-    const rec = storeResponse(mem, flat);
-    return { rec, stage: index.get(v.guest!)!, sameBody: same };
-  };
+  const nextInto =
+    (mem: HostMemory, keep: boolean, origin: number): Exit<Out> =>
+    (v) => {
+      const same = sameBody(mem, origin, v.mem, v.rec, 'request');
+      // Marked in the guest's own record, about to be released: the copy then skips the body.
+      if (same) dropBody(v.mem, v.rec, 'request');
+      if (!keep) mem.reset();
+      const rec = mem.takeRequest(v.mem, v.rec, flat);
+      return { rec, stage: index.get(v.guest!)!, sameBody: same };
+    };
+  const answerInto =
+    (mem: HostMemory, origin: number): Exit<Out> =>
+    (v) => {
+      const same = origin >= 0 && sameBody(mem, origin, v.mem, v.rec, 'response');
+      if (same) dropBody(v.mem, v.rec, 'response');
+      mem.reset();
+      copyResponse(v.mem, v.rec, mem, flat, 0);
+      const rec = storeResponse(mem, flat);
+      return { rec, stage: index.get(v.guest!)!, sameBody: same };
+    };
   const unchanged: Out = { rec: -1, stage: -1, sameBody: false };
 
   function requestPhase(mem: HostMemory, task: RequestTask): TaskResult {
@@ -125,7 +147,8 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
       return moved(task.kind === 'request' ? requestPhase(mem, task) : responsePhase(mem, task));
     } catch (err) {
       const replaced = guests.flatMap((g, i) => (g.replaced > before[i] ? [i] : []));
-      if (!(err instanceof WitlineError)) return { kind: 'error', code: 'WITLINE_INTERNAL', statusCode: 500, message: String(err), replaced } satisfies TaskResult;
+      if (!(err instanceof WitlineError))
+        return { kind: 'error', code: 'WITLINE_INTERNAL', statusCode: 500, message: String(err), replaced } satisfies TaskResult;
       const cause = err.cause instanceof Error ? err.cause.message : undefined;
       const stage = (err as { stage?: string }).stage;
       return { kind: 'error', code: err.code, statusCode: err.statusCode, message: err.message, stage, cause, replaced } satisfies TaskResult;

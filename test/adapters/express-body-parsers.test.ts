@@ -27,14 +27,20 @@ describe.each(setups)('%s', (_name, make) => {
     url = await serveExpress((app) => {
       app.use(toExpress(p));
       app.post('/json', express.json(), (req, res) => res.json({ got: req.body, length: req.get('content-length') ?? null }));
-      app.post('/text', express.text(), (req, res) => res.json({ got: req.body, length: req.get('content-length') ?? null, te: req.get('transfer-encoding') ?? null }));
+      app.post('/text', express.text(), (req, res) =>
+        res.json({ got: req.body, length: req.get('content-length') ?? null, te: req.get('transfer-encoding') ?? null }),
+      );
       app.post('/raw', express.raw(), (req, res) => res.json({ got: [...(req.body as Buffer)] }));
     });
   });
   afterAll(() => p.close());
 
   it('express.json() reads a JSON body', async () => {
-    const res = await request(`${url}/json`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"name":"kettle","n":[1,2]}' });
+    const res = await request(`${url}/json`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{"name":"kettle","n":[1,2]}',
+    });
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toEqual({ got: { name: 'kettle', n: [1, 2] }, length: '27' });
   });
@@ -45,7 +51,11 @@ describe.each(setups)('%s', (_name, make) => {
   });
 
   it('express.text() reads a chunked body, re-framed with its length', async () => {
-    const res = await request(`${url}/text`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: chunked('hello ', 'chunked ', 'world') });
+    const res = await request(`${url}/text`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body: chunked('hello ', 'chunked ', 'world'),
+    });
     expect(await res.body.json()).toEqual({ got: 'hello chunked world', length: '19', te: null });
   });
 

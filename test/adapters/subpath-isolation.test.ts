@@ -25,7 +25,10 @@ it.each([
   [['witline/express'], ['undici', 'piscina', 'express']],
   [['witline', 'witline/undici'], ['express']],
   [['witline', 'witline/express'], ['undici']],
-  [['witline', 'witline/middleware'], ['express', 'undici']],
+  [
+    ['witline', 'witline/middleware'],
+    ['express', 'undici'],
+  ],
 ])('importing %j loads none of %j', (specifiers, absent) => {
   const names = loaded(...specifiers);
   for (const name of absent) expect(names).not.toContain(name);

@@ -10,10 +10,17 @@ import { expectSameAnswer, injectedRequests, reflectingHandler } from '../suppor
 const pool = { minThreads: 1, maxThreads: 2 };
 const pooled = (s: Stage, on: boolean) => (on ? stage({ ...s, pool }) : s);
 const chains: Record<string, (on: boolean) => Stage[]> = {
-  'three echoes, all pooled': (on) => [echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b' } }), echo({ config: { tag: 'c' } })].map((s) => pooled(s, on)),
+  'three echoes, all pooled': (on) =>
+    [echo({ config: { tag: 'a' } }), echo({ config: { tag: 'b' } }), echo({ config: { tag: 'c' } })].map((s) => pooled(s, on)),
   'echo on main, transform pooled, echo on main': (on) => [
     echo({ config: { tag: 'a' } }),
-    pooled(transform({ request: { removeHeaders: ['x-echo-pass'], setHeaders: { 'x-mid': 'yes' } }, response: { appendHeaders: { 'x-t': '1' }, json: { set: { 'meta.via': 'pool?' } } } }), on),
+    pooled(
+      transform({
+        request: { removeHeaders: ['x-echo-pass'], setHeaders: { 'x-mid': 'yes' } },
+        response: { appendHeaders: { 'x-t': '1' }, json: { set: { 'meta.via': 'pool?' } } },
+      }),
+      on,
+    ),
     echo({ config: { tag: 'c' } }),
   ],
   'pooled transforms around an echo on main': (on) => [
@@ -22,7 +29,6 @@ const chains: Record<string, (on: boolean) => Stage[]> = {
     pooled(transform({ response: { json: { set: { seen: true } } } }), on),
   ],
 };
-
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterAll(() => Promise.all(open.map((p) => p.close())));

@@ -8,10 +8,10 @@ import { ONE_THREAD, pooledSegment, watchLogs } from './support.js';
 
 const logs = watchLogs();
 const pool = ONE_THREAD;
-const p = pipeline(
-  [echo({ config: { tag: 'a' }, pool }), echo({ config: { tag: 'b', 'trap-on': '/trap' }, pool }), echo({ config: { tag: 'c' }, pool })],
-  { logger: logs.logger, handler: (req) => ({ status: 200, body: req.uri }) },
-);
+const p = pipeline([echo({ config: { tag: 'a' }, pool }), echo({ config: { tag: 'b', 'trap-on': '/trap' }, pool }), echo({ config: { tag: 'c' }, pool })], {
+  logger: logs.logger,
+  handler: (req) => ({ status: 200, body: req.uri }),
+});
 afterAll(() => p.close());
 
 it('answers 500 WITLINE_GUEST_TRAP, replaces only the trapping instance, and keeps the worker', async () => {

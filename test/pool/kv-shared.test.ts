@@ -15,7 +15,7 @@ afterAll(() => Promise.all([pooled.close(), inThread.close()]));
 
 const hit = async (p: Pipeline, remoteAddress = '10.0.0.1') => (await p.inject({ remoteAddress })).status;
 
-it('shares the main thread\'s store and clock with pooled stages', async () => {
+it("shares the main thread's store and clock with pooled stages", async () => {
   await Promise.all([pooled.ready(), inThread.ready()]);
   expect(pooled.describe().stages[0]).toMatchObject({ mode: 'pooled', placement: 'pool' });
 
@@ -37,7 +37,7 @@ it('shares the main thread\'s store and clock with pooled stages', async () => {
   expect(all.filter((s) => s === 429)).toHaveLength(9);
 });
 
-it('writes the response phase\'s RateLimit headers from the same store', async () => {
+it("writes the response phase's RateLimit headers from the same store", async () => {
   clock.now += 60_000;
   const res = await pooled.inject({ remoteAddress: '10.0.0.9' });
   expect(res.status).toBe(200);

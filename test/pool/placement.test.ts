@@ -21,7 +21,11 @@ it('groups adjacent pooled stages with equal options into one pooled segment', a
   open.push(p);
   // Before loading, each stage already says where it will run.
   expect(p.describe().stages.map((s) => [s.name, s.mode, s.placement])).toEqual([
-    ['m1', 'per-hop', 'main'], ['p1', 'pooled', 'pool'], ['p2', 'pooled', 'pool'], ['p3', 'pooled', 'pool'], ['m2', 'per-hop', 'main'],
+    ['m1', 'per-hop', 'main'],
+    ['p1', 'pooled', 'pool'],
+    ['p2', 'pooled', 'pool'],
+    ['p3', 'pooled', 'pool'],
+    ['m2', 'per-hop', 'main'],
   ]);
   await p.ready();
   const d = p.describe();
@@ -48,7 +52,11 @@ it('gives every pooled stage its own pool with fusion off', async () => {
   open.push(p);
   await p.ready();
   expect(p.describe().segments.map((s) => [s.mode, s.stages.join()])).toEqual([
-    ['per-hop', 'm1'], ['pooled', 'p1'], ['pooled', 'p2'], ['pooled', 'p3'], ['per-hop', 'm2'],
+    ['per-hop', 'm1'],
+    ['pooled', 'p1'],
+    ['pooled', 'p2'],
+    ['pooled', 'p3'],
+    ['per-hop', 'm2'],
   ]);
 });
 

@@ -27,5 +27,11 @@ const tchar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_.~!#$%&*
 export const token = fc.string({ unit: tchar, minLength: 1, maxLength: 16 });
 const vchar = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
 export const fieldValue = fc.string({ unit: vchar, maxLength: 60 }).map((v) => v.trim());
-export const httpHeaders = fc.array(fc.tuple(token.map((t) => `x-${t}`), fieldValue), { maxLength: 8 });
+export const httpHeaders = fc.array(
+  fc.tuple(
+    token.map((t) => `x-${t}`),
+    fieldValue,
+  ),
+  { maxLength: 8 },
+);
 export const httpPath = fc.array(token, { maxLength: 5 }).map((parts) => '/' + parts.join('/'));
