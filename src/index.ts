@@ -9,7 +9,7 @@ export type { Limits } from './http/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
 export type { Capability } from './host/capabilities.js';
-export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './types.js';
+export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
 export {
   WitlineError,
   InvalidConfigError,
@@ -31,4 +31,4 @@ export {
   PoolBusyError,
   WorkerExitedError,
   ClientAbortedError,
-} from './errors.js';
+} from './core/errors.js';

@@ -1,4 +1,4 @@
-import type { HeaderList, WitAction, WitRequest, WitResponse } from '../types.js';
+import type { HeaderList, WitAction, WitRequest, WitResponse } from '../core/types.js';
 import { ACTION, HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { AbiError, type AbiMemory } from './memory.js';
 

@@ -1,4 +1,4 @@
-import type { WitRequest, WitResponse } from '../types.js';
+import type { WitRequest, WitResponse } from '../core/types.js';
 import { HEADER_SIZE } from './layout.js';
 import type { AbiMemory } from './memory.js';
 

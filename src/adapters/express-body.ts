@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { BodyConsumedError, BodyTooLargeError } from '../errors.js';
+import { BodyConsumedError, BodyTooLargeError } from '../core/errors.js';
 import { checkBodySize, type Limits } from '../http/limits.js';
-import type { HeaderList, WitRequest } from '../types.js';
+import type { HeaderList, WitRequest } from '../core/types.js';
 
 /** Header pairs from Node's flat `rawHeaders`, in wire order and case. */
 export function rawPairs(raw: readonly string[]): HeaderList {

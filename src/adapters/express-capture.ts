@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { HeaderList, WitResponse } from '../types.js';
+import type { HeaderList, WitResponse } from '../core/types.js';
 
 type Chunk = string | Uint8Array | null | undefined;
 type Callback = (err?: Error | null) => void;

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UrlTooLongError, WitlineError } from '../errors.js';
+import { BadRequestError, BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UrlTooLongError, WitlineError } from '../core/errors.js';
 import { checkHead } from '../http/limits.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
-import type { RequestContext, WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { applyRequest, rawPairs, takeBody } from './express-body.js';
 import { captureResponse } from './express-capture.js';
 import { adapterHeaders } from './wire.js';
 
-export { BodyConsumedError } from '../errors.js';
+export { BodyConsumedError } from '../core/errors.js';
 
 /**
  * A connect-style middleware, as `app.use()` takes it. Typed on node:http's request and

@@ -1,8 +1,8 @@
 import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
-import { BadRequestError, BodyTooLargeError } from '../errors.js';
+import { BadRequestError, BodyTooLargeError } from '../core/errors.js';
 import { checkBodySize, checkHead, type Limits } from '../http/limits.js';
-import type { HeaderList, WitRequest } from '../types.js';
+import type { HeaderList, WitRequest } from '../core/types.js';
 
 const has = (headers: HeaderList, name: string) => headers.some(([k]) => k.toLowerCase() === name);
 

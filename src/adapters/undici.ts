@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UpstreamError, UrlTooLongError } from '../errors.js';
+import { BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UpstreamError, UrlTooLongError } from '../core/errors.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import type { HeaderList, WitRequest, WitResponse } from '../types.js';
+import type { HeaderList, WitRequest, WitResponse } from '../core/types.js';
 import { forwardOptions, outgoingRequest } from './undici-request.js';
 import { adapterHeaders } from './wire.js';
 

@@ -1,5 +1,5 @@
 import { wireHeaders } from '../http/inject.js';
-import type { WitResponse } from '../types.js';
+import type { WitResponse } from '../core/types.js';
 
 /**
  * The headers an adapter sends with a response the pipeline returned, as the edge does

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ComponentLoadError } from '../errors.js';
+import { ComponentLoadError } from '../core/errors.js';
 
 /**
  * The transpile cache: a component is transpiled by jco once per content hash, into

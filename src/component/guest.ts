@@ -6,8 +6,8 @@ import { directModule, instantiateDirect } from './direct.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
-import type { RequestContext, WitAction, WitRequest, WitResponse } from '../types.js';
-import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../errors.js';
+import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
+import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../core/errors.js';
 
 const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
 const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';

@@ -1,6 +1,6 @@
 import type { Capability } from '../host/capabilities.js';
 import { WIT_PACKAGE, WIT_VERSION } from '../host/capabilities.js';
-import { ImportDeniedError, InvalidComponentError } from '../errors.js';
+import { ImportDeniedError, InvalidComponentError } from '../core/errors.js';
 
 /** What a component's world imports and exports, read from its WIT. */
 export interface WorldShape {

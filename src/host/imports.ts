@@ -1,7 +1,7 @@
 import type { Capability } from './capabilities.js';
 import type { KvStore } from './kv.js';
 import type { LogLevel, Logger } from './log.js';
-import type { RequestContext } from '../types.js';
+import type { RequestContext } from '../core/types.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {

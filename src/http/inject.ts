@@ -1,5 +1,5 @@
-import { BadRequestError } from '../errors.js';
-import { bodyBytes, headerList, type HeadersInit, type RequestContext, type WitRequest, type WitResponse } from '../types.js';
+import { BadRequestError } from '../core/errors.js';
+import { bodyBytes, headerList, type HeadersInit, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { checkBodySize, checkHead, type Limits } from './limits.js';
 
 /** A request for {@link Pipeline.inject}. */

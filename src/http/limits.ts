@@ -1,5 +1,5 @@
-import { BodyTooLargeError, HeadersTooLargeError, UrlTooLongError } from '../errors.js';
-import type { HeaderList } from '../types.js';
+import { BodyTooLargeError, HeadersTooLargeError, UrlTooLongError } from '../core/errors.js';
+import type { HeaderList } from '../core/types.js';
 
 /** Request size limits, enforced the same way on sockets and in `inject()`. */
 export interface Limits {

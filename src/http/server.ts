@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
-import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../errors.js';
-import type { HeaderList, RequestContext, StreamedResponse, WitRequest, WitResponse } from '../types.js';
+import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../core/errors.js';
+import type { HeaderList, RequestContext, StreamedResponse, WitRequest, WitResponse } from '../core/types.js';
 import { wireHeaders } from './inject.js';
 import { checkBodySize, checkHead, type Limits } from './limits.js';
 

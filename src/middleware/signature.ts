@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '../errors.js';
+import { InvalidConfigError } from '../core/errors.js';
 import { stage, type PoolOptions, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 import { secretPairs } from './secret.js';

@@ -5,8 +5,8 @@ import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
-import { WitlineError } from '../errors.js';
-import type { RequestContext, WitRequest, WitResponse } from '../types.js';
+import { WitlineError } from '../core/errors.js';
+import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { RequestOutcome, Segment } from './segment.js';
 import { checkRequest, checkResponse } from './validate.js';
 

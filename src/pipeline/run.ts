@@ -1,4 +1,4 @@
-import type { RequestContext, WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { Segment } from './segment.js';
 
 /** The terminal of the onion: the handler or the upstream. */

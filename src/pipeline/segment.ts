@@ -1,5 +1,5 @@
 import type { Guest } from '../component/guest.js';
-import type { RequestContext, WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { checkRequest, checkResponse } from './validate.js';
 
 /**

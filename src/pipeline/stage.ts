@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { InvalidConfigError } from '../errors.js';
+import { InvalidConfigError } from '../core/errors.js';
 import type { Capability } from '../host/capabilities.js';
 
 /** Where a component comes from: a file path, a `file:` URL, or the component's bytes. */

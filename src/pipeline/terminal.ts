@@ -1,4 +1,4 @@
-import { ClientAbortedError, HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../errors.js';
+import { ClientAbortedError, HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../core/errors.js';
 import {
   bodyBytes,
   headerList,
@@ -8,7 +8,7 @@ import {
   type StreamedResponse,
   type WitRequest,
   type WitResponse,
-} from '../types.js';
+} from '../core/types.js';
 import { checkResponse } from './validate.js';
 
 /** Options for forwarding to an upstream URL. */

@@ -15,13 +15,13 @@ import {
   StageTimeoutError,
   WitlineError,
   WorkerExitedError,
-} from '../errors.js';
+} from '../core/errors.js';
 import type { HostServices } from '../host/imports.js';
 import type { PoolFactory } from '../pipeline/plan.js';
 import type { RequestOutcome, Segment } from '../pipeline/segment.js';
 import type { PoolOptions } from '../pipeline/stage.js';
 import { checkRequest, checkResponse } from '../pipeline/validate.js';
-import type { RequestContext, WitRequest, WitResponse } from '../types.js';
+import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { serveHost } from './kv-proxy.js';
 import { Spares } from './spares.js';
 import { StartBoard } from './deadline.js';

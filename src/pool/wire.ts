@@ -2,7 +2,7 @@ import { HEADER_SIZE, REQUEST, RESPONSE } from '../abi/layout.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import type { Capability } from '../host/capabilities.js';
-import type { WitRequest, WitResponse } from '../types.js';
+import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
 
 /**

@@ -13,7 +13,7 @@ import { HostMemory } from '../abi/host-memory.js';
 import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
 import type { HostServices } from '../host/imports.js';
-import { WitlineError } from '../errors.js';
+import { WitlineError } from '../core/errors.js';
 import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';

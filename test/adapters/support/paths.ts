@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { HandlerResponse, Pipeline } from '../../../src/index.js';
-import { headerList } from '../../../src/types.js';
+import { headerList } from '../../../src/core/types.js';
 import { toExpress } from '../../../src/adapters/express.js';
 import { rawPairs } from '../../../src/adapters/express-body.js';
 import { toUndiciInterceptor } from '../../../src/adapters/undici.js';
