@@ -4,6 +4,7 @@ import { AbiError, GuestMemory } from '../abi/memory.js';
 import type { Capability } from '../host/capabilities.js';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
+import { SANDBOX_IMPORT } from '../host/deadline.js';
 import type { Transpiled } from './cache.js';
 import type { CoreExports } from './core.js';
 
@@ -19,6 +20,7 @@ const CONFIGURE = 'witline:middleware/config@0.1.0#configure';
 export function directModule(component: Transpiled): WebAssembly.Module | undefined {
   const known = new Set<string>();
   for (const [cap, fns] of Object.entries(CORE_FUNCTIONS)) for (const f of fns) known.add(`${coreModule(cap as Capability)}\0${f}`);
+  known.add(`${SANDBOX_IMPORT.module}\0${SANDBOX_IMPORT.name}`); // the sandbox's fuel interrupt
   for (const module of component.cores.values()) {
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
     if (!exports.includes(EXPORTS.onRequest) && !exports.includes(EXPORTS.onResponse)) continue;
@@ -41,7 +43,7 @@ export function instantiateDirect(
     if (!mem) throw new WebAssembly.RuntimeError('host call before the instance exists');
     return mem;
   };
-  const instance = new WebAssembly.Instance(module, coreImports(stage, granted, host, memory));
+  const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.deadline.imports() });
   const ex = instance.exports as Record<string, any>;
   mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
   const core: CoreExports = {

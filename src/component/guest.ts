@@ -4,10 +4,11 @@ import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect } from './direct.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
-import { liftAction, liftResponse } from '../abi/lift.js';
+import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
+import { DeadlineExceeded } from '../host/deadline.js';
 import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
-import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../core/errors.js';
+import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, StageTimeoutError } from '../core/errors.js';
 
 const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
 const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';
@@ -42,6 +43,14 @@ export interface GuestSpec {
   binding?: Binding;
   /** Allow direct instantiation where possible (default true); false always uses jco's instantiate. */
   direct?: boolean;
+  /**
+   * Longest one call into the guest may run, ms (instantiation and `configure` included);
+   * 0 or absent: no deadline on this thread (a pool's worker is stopped from outside).
+   * Enforced by fuel: the component's cores must have been rewritten (`sandboxed.ts`).
+   */
+  timeoutMs?: number;
+  /** Bounds on what the host lifts from the guest's results. */
+  lift?: LiftLimits;
 }
 
 /**
@@ -86,7 +95,18 @@ export class Guest {
 
   async #instantiate(): Promise<Instance> {
     const direct = this.#direct();
-    return direct ? this.#instantiateDirect(direct) : this.#instantiateJco();
+    return direct ? this.#timed(() => this.#instantiateDirect(direct)) : this.#instantiateJco();
+  }
+
+  /** The stage's deadline around `fn`, one synchronous stretch of guest code. */
+  #timed<T>(fn: () => T): T {
+    const deadline = this.spec.host.deadline;
+    const outer = deadline.enter(this.spec.timeoutMs ?? 0);
+    try {
+      return fn();
+    } finally {
+      deadline.leave(outer);
+    }
   }
 
   #instantiateDirect(module: WebAssembly.Module): Instance {
@@ -113,7 +133,7 @@ export class Guest {
 
   async #instantiateJco(): Promise<Instance> {
     const { component, stage, capabilities, host } = this.spec;
-    const recorder = recordingInstantiateCore();
+    const recorder = recordingInstantiateCore({ imports: host.deadline.imports(), run: (fn) => this.#timed(fn) });
     let exports: Record<string, any>;
     try {
       exports = await component.instantiate(
@@ -130,7 +150,7 @@ export class Guest {
     }
     if (this.spec.phases.configure) {
       try {
-        exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v]));
+        this.#timed(() => exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v])));
       } catch (err) {
         // jco throws the `err` arm of a result as an error carrying the payload.
         const payload = (err as { payload?: unknown }).payload;
@@ -176,6 +196,7 @@ export class Guest {
     void Promise.resolve(this.instance()).catch((e) =>
       this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated`, { error: String(e) }),
     );
+    if (err instanceof DeadlineExceeded) throw new StageTimeoutError([this.spec.stage], this.spec.timeoutMs ?? 0);
     if (err instanceof AbiError || err instanceof TypeError) throw new GuestInvalidOutputError(this.spec.stage, err.message);
     throw new GuestTrapError(this.spec.stage, { cause: err });
   }
@@ -186,6 +207,8 @@ export class Guest {
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
     // The context capability answers for the request being run: set it right before the call.
     if (ctx) this.spec.host.context.current = ctx;
+    const deadline = this.spec.host.deadline;
+    const outer = deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
       if (!core) return inst.onRequest!(req);
@@ -193,11 +216,13 @@ export class Guest {
       lowerRequest(core.mem, req, a, 0);
       const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
       core.mem.refresh();
-      const action = liftAction(core.mem, ptr);
+      const action = liftAction(core.mem, ptr, this.spec.lift);
       core.postOnRequest?.(ptr);
       return action;
     } catch (err) {
       this.fail(err);
+    } finally {
+      deadline.leave(outer);
     }
   }
 
@@ -206,6 +231,8 @@ export class Guest {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
     if (ctx) this.spec.host.context.current = ctx;
+    const deadline = this.spec.host.deadline;
+    const outer = deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
       if (!core) return inst.onResponse!(req, resp);
@@ -214,11 +241,13 @@ export class Guest {
       lowerResponse(core.mem, resp, a, 9);
       const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
       core.mem.refresh();
-      const out = liftResponse(core.mem, ptr);
+      const out = liftResponse(core.mem, ptr, this.spec.lift);
       core.postOnResponse?.(ptr);
       return out;
     } catch (err) {
       this.fail(err);
+    } finally {
+      deadline.leave(outer);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { Capability } from './capabilities.js';
 import type { KvStore } from './kv.js';
 import type { LogLevel, Logger } from './log.js';
 import type { RequestContext } from '../core/types.js';
+import type { Deadline } from './deadline.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {
@@ -10,6 +11,8 @@ export interface HostServices {
   logger: Logger;
   /** The request being handled; set by the runner around each guest call. */
   context: { current: RequestContext };
+  /** The deadline of the guest call running on this thread (fuel's interrupt reads it). */
+  deadline: Deadline;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];

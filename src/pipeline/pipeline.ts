@@ -3,6 +3,9 @@ import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
+import type { LiftLimits } from '../abi/lift.js';
+import { sandboxed } from '../component/sandboxed.js';
+import { Deadline } from '../host/deadline.js';
 import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
@@ -100,6 +103,7 @@ export class Pipeline {
   readonly #fusion: Fusion;
   readonly #binding: Binding;
   readonly #clockGiven: boolean;
+  readonly #liftLimits: LiftLimits;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -116,8 +120,15 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
+    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } }, deadline: new Deadline() };
     this.#terminal = terminal(options.handler, options.upstream);
+    // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
+    this.#liftLimits = {
+      maxHeaderCount: this.limits.maxHeaderCount,
+      maxHeaderBytes: this.limits.maxHeaderBytes,
+      maxRequestBodyBytes: this.limits.maxBodyBytes,
+      maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
+    };
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -134,12 +145,25 @@ export class Pipeline {
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
       this.stages.map(async (s) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
+        const transpiled = await transpileCached(await readComponent(s.component), this.#cacheDir);
+        const shape = worldShape(transpiled.wit);
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = checkExports(s.name, shape);
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
+        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
+        const pooled = resolvePool(s.pool) !== undefined;
+        const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
+        return Guest.create({
+          stage: s.name,
+          component,
+          config: s.config,
+          capabilities,
+          phases,
+          host: this.#host,
+          binding: this.#binding,
+          timeoutMs: pooled ? 0 : s.timeoutMs,
+          lift: this.#liftLimits,
+        });
       }),
     );
     const pooled = this.stages.map((s) => resolvePool(s.pool));

@@ -13,6 +13,7 @@ import { HostMemory } from '../abi/host-memory.js';
 import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
 import type { HostServices } from '../host/imports.js';
+import { Deadline } from '../host/deadline.js';
 import { WitlineError } from '../core/errors.js';
 import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
 import { markStarted } from './deadline.js';
@@ -72,6 +73,8 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
     clock: data.proxyClock ? proxyClock(client) : Date.now,
     logger: proxyLogger(client),
     context: { current: { remoteAddress: '' } },
+    // Never entered with a deadline here: the pool terminates a worker past the stage's timeoutMs.
+    deadline: new Deadline(),
   };
   const guests = await Promise.all(
     data.stages.map((s) =>

@@ -5,3 +5,8 @@ import { bundledComponent } from '../../src/middleware/bundled.js';
 export function echo(options: Omit<StageOptions, 'component'> = {}) {
   return stage({ name: 'echo', capabilities: ['log'], ...options, component: bundledComponent('echo') });
 }
+
+/** The hostile guest built from middleware/hostile: loops, grows memory, floods kv, aliases headers, breaks. */
+export function hostile(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'hostile', ...options, component: bundledComponent('hostile') });
+}

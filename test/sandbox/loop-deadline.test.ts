@@ -1,0 +1,28 @@
+// A guest looping on the main thread is interrupted at its deadline (fuel: the clock is
+// checked whenever a slice of work runs out): the request gets 503 WITLINE_STAGE_TIMEOUT
+// within deadline × 1.2 + 5 ms, the instance is replaced, and the next request is served by
+// a fresh one.
+import { afterAll, expect, it } from 'vitest';
+import { pipeline } from '../../src/index.js';
+import { hostile } from '../support/components.js';
+
+const TIMEOUT = 200;
+const p = pipeline([hostile({ timeoutMs: TIMEOUT })], { handler: () => ({ status: 200, body: 'handler' }) });
+afterAll(() => p.close());
+
+it('answers 503 within the bound, then serves the next request on a fresh instance', async () => {
+  await p.ready();
+  expect((await p.inject({ url: '/' })).headers['x-calls']).toBe('1');
+  expect((await p.inject({ url: '/' })).headers['x-calls']).toBe('2');
+  const t0 = performance.now();
+  const res = await p.inject({ url: '/loop' });
+  const ms = performance.now() - t0;
+  expect(res.status).toBe(503);
+  expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: `stage 'hostile' did not finish within ${TIMEOUT} ms` });
+  expect(ms).toBeGreaterThanOrEqual(TIMEOUT);
+  expect(ms).toBeLessThan(TIMEOUT * 1.2 + 5);
+  const next = await p.inject({ url: '/' });
+  expect(next.status).toBe(200);
+  expect(next.headers['x-calls']).toBe('1');
+  expect(p.describe().stages[0].replacedInstances).toBe(1);
+});
