@@ -41,6 +41,8 @@ export function instantiateDirect(
   let mem: GuestMemory | undefined;
   const memory = () => {
     if (!mem) throw new WebAssembly.RuntimeError('host call before the instance exists');
+    // The guest may have grown its memory since the views were made (within this very call).
+    mem.refresh();
     return mem;
   };
   const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.deadline.imports() });
