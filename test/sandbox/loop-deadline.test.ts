@@ -26,3 +26,18 @@ it('answers 503 within the bound, then serves the next request on a fresh instan
   expect(next.headers['x-calls']).toBe('1');
   expect(p.describe().stages[0].replacedInstances).toBe(1);
 });
+
+it('interrupts a guest instantiated through jco (several core modules) the same way', async () => {
+  const q = pipeline([hostile({ timeoutMs: TIMEOUT })], { binding: 'jco' });
+  try {
+    await q.ready();
+    expect(q.describe().stages[0].instantiation).toBe('jco');
+    const t0 = performance.now();
+    const res = await q.inject({ url: '/loop' });
+    expect(res.status).toBe(503);
+    expect(performance.now() - t0).toBeLessThan(TIMEOUT * 1.2 + 5);
+    expect((await q.inject({ url: '/' })).status).toBe(200);
+  } finally {
+    await q.close();
+  }
+});
