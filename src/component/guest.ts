@@ -8,7 +8,7 @@ import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
 import { DeadlineExceeded } from '../host/deadline.js';
 import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
-import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, StageTimeoutError } from '../core/errors.js';
+import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, StageTimeoutError, StageUnavailableError } from '../core/errors.js';
 
 const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
 const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';
@@ -51,7 +51,12 @@ export interface GuestSpec {
   timeoutMs?: number;
   /** Bounds on what the host lifts from the guest's results. */
   lift?: LiftLimits;
+  /** A clock in ms for the re-instantiation backoff (pipelines pass theirs). Default `performance.now`. */
+  now?: () => number;
 }
+
+/** Re-instantiation backoff after a failure, as Envoy's default retry policy: 1 s base, doubling, capped at 10 × base. */
+export const REINSTANTIATE_BACKOFF = { baseMs: 1_000, maxMs: 10_000 } as const;
 
 /**
  * One stage's live guest instance. Calls are synchronous, so one instance serves every
@@ -67,6 +72,12 @@ export class Guest {
   readonly args = new Int32Array(14);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
+  /** How many calls failed (trap, timeout, invalid output) or were refused while the stage could not be instantiated. */
+  failures = 0;
+  // Consecutive failed re-instantiations; none is attempted before #retryAt.
+  #attempts = 0;
+  #retryAt = 0;
+  #lastError: unknown;
 
   private constructor(spec: GuestSpec) {
     this.spec = spec;
@@ -169,18 +180,38 @@ export class Guest {
   /** The live instance, or a promise of its replacement while one is being made. */
   instance(): Instance | Promise<Instance> {
     if (this.#instance) return this.#instance;
-    this.#pending ??= this.#instantiate().then(
+    if (this.#pending) return this.#pending;
+    const now = this.#now();
+    // A replacement that keeps failing is not retried per request (that would peg the CPU):
+    // until the backoff runs out, requests are refused at once.
+    // (A wait longer than the cap means the clock went back: retry now.)
+    if (now < this.#retryAt && this.#retryAt - now <= REINSTANTIATE_BACKOFF.maxMs) {
+      this.failures++;
+      return Promise.reject(new StageUnavailableError(this.spec.stage, this.#retryAt - now, { cause: this.#lastError }));
+    }
+    this.#pending = this.#instantiate().then(
       (inst) => {
         this.#instance = inst;
         this.#pending = undefined;
+        this.#attempts = 0;
         return inst;
       },
       (err) => {
         this.#pending = undefined;
-        throw err;
+        const wait = Math.min(REINSTANTIATE_BACKOFF.baseMs * 2 ** this.#attempts, REINSTANTIATE_BACKOFF.maxMs);
+        this.#attempts++;
+        this.#retryAt = this.#now() + wait;
+        this.#lastError = err;
+        this.failures++;
+        this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated; next attempt in ${wait} ms`, { error: String(err) });
+        throw new StageUnavailableError(this.spec.stage, wait, { cause: err });
       },
     );
     return this.#pending;
+  }
+
+  #now(): number {
+    return this.spec.now ? this.spec.now() : performance.now();
   }
 
   /** The live instance's core exports, or undefined while it is being replaced. */
@@ -192,10 +223,9 @@ export class Guest {
   fail(err: unknown): never {
     this.#instance = undefined;
     this.replaced++;
-    // Start the replacement now so the next request does not pay for it.
-    void Promise.resolve(this.instance()).catch((e) =>
-      this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated`, { error: String(e) }),
-    );
+    this.failures++;
+    // Start the replacement now so the next request does not pay for it (a failure is logged there).
+    void Promise.resolve(this.instance()).catch(() => {});
     if (err instanceof DeadlineExceeded) throw new StageTimeoutError([this.spec.stage], this.spec.timeoutMs ?? 0);
     if (err instanceof AbiError || err instanceof TypeError) throw new GuestInvalidOutputError(this.spec.stage, err.message);
     throw new GuestTrapError(this.spec.stage, { cause: err });

@@ -138,7 +138,24 @@ export class PipelineClosedError extends WitlineError {
   }
 }
 
-/** A pooled stage ran past its `timeoutMs`: its worker was terminated and replaced. */
+/**
+ * A stage's instance failed and its replacement keeps failing to instantiate: retried with
+ * exponential backoff (1 s, doubling, up to 10 s), and until the next attempt its requests
+ * are refused at once, with `Retry-After`.
+ */
+export class StageUnavailableError extends WitlineError {
+  readonly stage: string;
+  constructor(stage: string, retryInMs: number, options?: { cause?: unknown }) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('WITLINE_STAGE_UNAVAILABLE', 503, `stage '${stage}' could not be re-instantiated${why}`, {
+      ...options,
+      headers: [['retry-after', String(Math.max(1, Math.ceil(retryInMs / 1000)))]],
+    });
+    this.stage = stage;
+  }
+}
+
+/** A stage ran past its `timeoutMs`: interrupted (main thread) or its worker terminated (pool), and replaced. */
 export class StageTimeoutError extends WitlineError {
   readonly stages: readonly string[];
   constructor(stages: readonly string[], timeoutMs: number) {

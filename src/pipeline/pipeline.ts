@@ -76,6 +76,10 @@ export interface PipelineDescription {
     transpileMs: number;
     compileMs: number;
     replacedInstances: number;
+    /** Calls of this stage that failed (trap, timeout, invalid output, or refused while it could not be re-instantiated). */
+    failures: number;
+    /** Requests that went on without this stage after it failed (`failurePolicy: 'open'`). */
+    skipped: number;
   }>;
 }
 
@@ -163,6 +167,7 @@ export class Pipeline {
           binding: this.#binding,
           timeoutMs: pooled ? 0 : s.timeoutMs,
           lift: this.#liftLimits,
+          now: this.#host.clock,
         });
       }),
     );
@@ -173,7 +178,12 @@ export class Pipeline {
       const { poolFactory } = await import('../pool/pool.js');
       pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
     }
-    const segments = plan(this.#guests, this.#fusion, pools);
+    const segments = plan(
+      this.#guests,
+      this.#fusion,
+      pools,
+      this.stages.map((s) => s.failurePolicy === 'open'),
+    );
     this.#segments = segments;
     try {
       await Promise.all(segments.map((s) => (s as { start?: () => Promise<void> }).start?.()));
@@ -296,6 +306,8 @@ export class Pipeline {
           transpileMs: c?.transpileMs ?? 0,
           compileMs: c?.compileMs ?? 0,
           replacedInstances: inWorkers ?? g?.replaced ?? 0,
+          failures: inWorkers ?? g?.failures ?? 0,
+          skipped: (seg as { skipped?: number } | undefined)?.skipped ?? 0,
         };
       }),
     };

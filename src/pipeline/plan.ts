@@ -2,6 +2,7 @@ import type { Guest } from '../component/guest.js';
 import type { PoolOptions } from './stage.js';
 import { FusedSegment } from './fused.js';
 import { HopSegment, type Segment } from './segment.js';
+import { OpenSegment } from './open.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
@@ -24,6 +25,7 @@ export function plan(
   guests: readonly Guest[],
   fusion: Fusion,
   pools?: { options: ReadonlyArray<Required<PoolOptions> | undefined>; make: PoolFactory },
+  open?: readonly boolean[],
 ): Segment[] {
   const segments: Segment[] = [];
   let run: Guest[] = [];
@@ -37,6 +39,12 @@ export function plan(
   };
   guests.forEach((g, i) => {
     const options = pools?.options[i];
+    // sandbox: a stage with failurePolicy 'open' is alone in its segment, so that skipping it is skipping only it.
+    if (open?.[i]) {
+      flush();
+      segments.push(new OpenSegment(options ? pools!.make([g], options) : new HopSegment(g)));
+      return;
+    }
     if (options) {
       if (pooled && fusion === 'auto' && samePool(pooled.options, options)) {
         pooled.guests.push(g);
