@@ -6,6 +6,8 @@
 //   /kv            `x-kv-count` kv sets of `x-kv-bytes` bytes each, at keys `flood:<i>`;
 //   /alias         answers with `x-alias-count` headers whose values all point at the same
 //                  `x-alias-bytes` bytes of memory;
+//   /body          a body of `x-body-bytes` bytes: passed on in the request with `x-pass`,
+//                  else as the answer's body;
 //   /break         marks the kv key `hostile:broken` and traps: every later instantiation
 //                  fails in `configure` until the host deletes the key;
 //   /trap          traps;
@@ -62,6 +64,10 @@ export function onRequest(req: Request): Action {
     value.fill(0x61);
     const name = String.UTF8.encode("x-alias");
     for (let i = 0; i < n; i++) h.appendRaw(changetype<usize>(name), name.byteLength, value.dataStart, size);
+  } else if (path == "/body") {
+    const body = new Uint8Array(num(req, "x-body-bytes"));
+    if (req.headers.has("x-pass")) return Action.next(new Request(req.method, req.uri, req.headers, body));
+    return Action.respond(new Response(200, h, body));
   } else if (req.headers.has("x-pass")) {
     return Action.next(req);
   }
