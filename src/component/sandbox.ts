@@ -6,12 +6,9 @@ import { ComponentLoadError } from '../core/errors.js';
 /**
  * The load-time rewrite of a guest's core modules that makes it a sandbox:
  *
- * - **Fuel.** binaryen's `log-execution` pass puts a call to one function at every
- *   function entry, loop header and return (exactly where a guest could run without
- *   bound); that function, defined here instead of imported, spends one unit of a mutable
- *   i32 global and, when the slice is spent, refills it from the imported interrupt
- *   (`host/deadline.ts`), which throws past the call's deadline. It is inlined, so the cost
- *   is a global decrement and a branch.
+ * - **Fuel.** Every function entry and every loop header (exactly where a guest could run
+ *   without bound) spends fuel; when the slice is spent, the imported interrupt
+ *   (`host/deadline.ts`) refills it or throws past the call's deadline. See {@link addFuel}.
  * - **Memory cap.** A memory the module defines gets a maximum of `maxMemoryBytes` (rounded
  *   down to pages), so `memory.grow` past it returns -1, as the Wasm spec says for a grow
  *   past the maximum. Memories a module imports are defined by another core module of the
@@ -22,7 +19,7 @@ import { ComponentLoadError } from '../core/errors.js';
  */
 
 /** Bumped when the rewrite changes: part of the cache key of rewritten modules. */
-export const REWRITE_VERSION = 1;
+export const REWRITE_VERSION = 3;
 
 export interface SandboxSettings {
   /** Insert fuel (and the interrupt import). */
@@ -59,8 +56,17 @@ export async function rewriteCore(bytes: Uint8Array, settings: SandboxSettings, 
   try {
     m.setFeatures(features(b));
     if (settings.maxMemoryBytes > 0 && m.hasMemory()) capMemory(b, m, settings.maxMemoryBytes, name);
-    if (settings.fuel && m.getNumFunctions() > 0) addFuel(b, m);
-    return m.emitBinary();
+    if (!settings.fuel || m.getNumFunctions() === 0) return m.emitBinary();
+    const fueled = addFuel(b, m);
+    if (!fueled) {
+      addFuelByPass(b, m);
+      return m.emitBinary();
+    }
+    try {
+      return fueled.emitBinary();
+    } finally {
+      fueled.dispose();
+    }
   } finally {
     m.dispose();
   }
@@ -115,7 +121,69 @@ function capMemory(b: Binaryen, m: InstanceType<Binaryen['Module']>, maxBytes: n
   void b;
 }
 
-function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): void {
+/**
+ * Fuel, placed by rewriting the module's text (binaryen prints each instruction on its own
+ * line, so loop headers and function bodies are found by line): every function charges
+ * {@link CALL_COST} units of a mutable global at entry, and gets as many loop iterations,
+ * counted in a local (a register: the tick in a loop costs a decrement and a branch, like
+ * V8's own stack check); when those run out, the loop charges the global for the next
+ * {@link CALL_COST} (`$witline$charge`). Every iteration and call is so paid for from the
+ * global before it runs, and the interrupt is called whenever the global runs out.
+ * A module whose text does not have the expected shape takes {@link addFuelByPass}.
+ */
+const CALL_COST = 100;
+const LOCAL = '$witline$left';
+const CHARGE = '$witline$charge';
+
+function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType<Binaryen['Module']> | undefined {
+  const text = m.emitText();
+  if (text.includes('$witline$')) return undefined;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const balanced = (l: string) => l.split('(').length === l.split(')').length;
+  const charge = (amount: string) =>
+    `(global.set $${FUEL} (i32.sub (global.get $${FUEL}) ${amount})) (if (i32.le_s (global.get $${FUEL}) (i32.const 0)) (then (global.set $${FUEL} (call $${INTERRUPT}))))`;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    out.push(line);
+    if (i === 0) {
+      if (line.trim() !== '(module') return undefined;
+      out.push(` (import "${SANDBOX_IMPORT.module}" "${SANDBOX_IMPORT.name}" (func $${INTERRUPT} (result i32)))`);
+    } else if (/^ \(func /.test(line)) {
+      if (balanced(line)) return undefined; // a body on the header line: not the shape this expects
+      while (/^\s*\(local /.test(lines[i + 1] ?? '')) out.push(lines[++i]);
+      out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
+    } else if (/^\s*\(loop\b/.test(line)) {
+      if (balanced(line)) return undefined;
+      out.push(
+        `   (local.set ${LOCAL} (i32.sub (local.get ${LOCAL}) (i32.const 1))) (if (i32.le_s (local.get ${LOCAL}) (i32.const 0)) (then (call ${CHARGE}) (local.set ${LOCAL} (i32.const ${CALL_COST}))))`,
+      );
+    }
+  }
+  // Definitions after every import: before the module's closing parenthesis.
+  const end = out.length - 1 - [...out].reverse().findIndex((l) => l.trim() === ')');
+  if (end >= out.length) return undefined;
+  out.splice(end, 0, ` (global $${FUEL} (mut i32) (i32.const ${FUEL_SLICE}))`, ` (func ${CHARGE} ${charge(`(i32.const ${CALL_COST})`)})`);
+  try {
+    const rewritten = b.parseText(out.join('\n'));
+    rewritten.setFeatures(features(b));
+    if (!rewritten.validate()) {
+      rewritten.dispose();
+      return undefined;
+    }
+    return rewritten;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fallback: binaryen's `log-execution` pass puts a call to one function at every
+ * function entry, loop header and return; that function, defined here instead of imported,
+ * spends one unit of the global and refills it from the interrupt. Sound for any module
+ * binaryen reads, but a global read-modify-write per loop iteration (~15% on hashing).
+ */
+function addFuelByPass(b: Binaryen, m: InstanceType<Binaryen['Module']>): void {
   b.setPassArgument('log-execution', SANDBOX_IMPORT.module);
   m.runPasses(['log-execution']);
   // Only the tick may be inlined: the guest's own functions stay as they were compiled.

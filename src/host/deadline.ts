@@ -1,9 +1,9 @@
 /**
  * The deadline of the guest call running on this thread, and the host side of fuel.
  *
- * Guests' core modules are rewritten at load (`component/sandbox.ts`) to spend one unit of
- * a fuel counter at every function entry and loop header; when a slice of {@link FUEL_SLICE}
- * units runs out they call the imported {@link SANDBOX_IMPORT} function, which reads the
+ * Guests' core modules are rewritten at load (`component/sandbox.ts`) to spend fuel from a
+ * global counter: a loop iteration costs one unit, a call 100 (`CALL_COST`); when the
+ * {@link FUEL_SLICE} units run out they call the imported {@link SANDBOX_IMPORT} function, which reads the
  * clock: before the deadline it hands out the next slice, past it it throws
  * {@link DeadlineExceeded}, which unwinds the Wasm call (to the host, a trap: the instance
  * is dropped). Fuel measures work, not time, so the clock is read only when a slice runs
@@ -20,12 +20,13 @@
 export const SANDBOX_IMPORT = { module: 'witline:sandbox', name: 'interrupt' } as const;
 
 /**
- * Units of fuel per clock check. A tight guest loop spends one unit per iteration (about
- * 1–2 ns), so a slice is ~0.1–1 ms of the tightest loop; guest code with more work per
- * iteration takes longer per slice but checks with the same precision relative to its
- * work. Measured: a looping guest stops within 1 ms of its deadline (test/sandbox/).
+ * Units of fuel per clock check: a million loop iterations (1–3 ms of the tightest loop)
+ * or 10,000 calls. Smaller slices check the clock more often for nothing (a check is a
+ * call out of Wasm, ~100 ns: at 100,000 units, +5% on the auth guest); larger ones let a
+ * loop with a heavy body overshoot its deadline more. A looping guest answers within
+ * deadline × 1.2 + 5 ms (test/sandbox/loop-deadline.test.ts).
  */
-export const FUEL_SLICE = 100_000;
+export const FUEL_SLICE = 1_000_000;
 
 /** Thrown by the interrupt past the deadline; guests turn it into `WITLINE_STAGE_TIMEOUT`. */
 export class DeadlineExceeded extends Error {
