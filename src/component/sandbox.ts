@@ -134,6 +134,8 @@ function capMemory(b: Binaryen, m: InstanceType<Binaryen['Module']>, maxBytes: n
 const CALL_COST = 100;
 const LOCAL = '$witline$left';
 const CHARGE = '$witline$charge';
+// What makes a function's running time more than its length: a loop, or a call.
+const WORK = /^\s*\((loop|call|call_indirect|call_ref|return_call|return_call_indirect|return_call_ref)\b/;
 
 function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType<Binaryen['Module']> | undefined {
   const text = m.emitText();
@@ -152,7 +154,13 @@ function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType
     } else if (/^ \(func /.test(line)) {
       if (balanced(line)) return undefined; // a body on the header line: not the shape this expects
       while (/^\s*\(local /.test(lines[i + 1] ?? '')) out.push(lines[++i]);
-      out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
+      // A leaf without loops runs at most its own length: whoever calls it has paid already.
+      let end = i + 1;
+      while (end < lines.length && lines[end] !== ' )') end++;
+      if (end === lines.length) return undefined;
+      if (lines.slice(i + 1, end).some((l) => WORK.test(l))) {
+        out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
+      }
     } else if (/^\s*\(loop\b/.test(line)) {
       if (balanced(line)) return undefined;
       out.push(
