@@ -49,12 +49,3 @@ export function recordingInstantiateCore(): {
     },
   };
 }
-
-/**
- * Whether the codec may call this component's core exports directly: its lifts must use
- * UTF-8 strings (the codec's only encoding). Read from the component's text once, at
- * transpile time.
- */
-export function liftsAreUtf8(componentWat: string): boolean {
-  return !/string-encoding=(utf16|latin1)/.test(componentWat);
-}

@@ -3,6 +3,7 @@ import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect } from './direct.js';
+import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
@@ -54,8 +55,8 @@ export class Guest {
   readonly spec: GuestSpec;
   #instance: Instance | undefined;
   #pending: Promise<Instance> | undefined;
-  // Flat arguments for one call: a request (9) and a response (5).
-  readonly args = new Int32Array(14);
+  // Flat arguments for one call: a request, then a response.
+  readonly args = new Int32Array(REQUEST_FLAT + RESPONSE_FLAT);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
 
@@ -211,7 +212,7 @@ export class Guest {
       if (!core) return inst.onResponse!(req, resp);
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
-      lowerResponse(core.mem, resp, a, 9);
+      lowerResponse(core.mem, resp, a, REQUEST_FLAT);
       const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
       core.mem.refresh();
       const out = liftResponse(core.mem, ptr);

@@ -1,5 +1,5 @@
 import type { Guest } from '../component/guest.js';
-import { ACTION } from '../abi/layout.js';
+import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
@@ -198,12 +198,12 @@ export class FusedSegment implements Segment {
         if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
         else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
         if (from) {
-          copyResponse(from.mem, from.rec, core.mem, a, 9);
+          copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
           const done = from;
           from = undefined;
           release(done);
         } else {
-          lowerResponse(core.mem, resp!, a, 9);
+          lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
         }
         const ret = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
         core.mem.refresh();

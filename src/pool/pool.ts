@@ -81,7 +81,6 @@ export class PooledSegment implements Segment {
   readonly #board: StartBoard;
   readonly #spares: Spares;
   #inFlight = 0;
-  #seq = 0;
   #closed = false;
 
   constructor(Pool: PiscinaClass, entry: WorkerEntry, guests: readonly Guest[], options: Required<PoolOptions>, ctx: PoolContext) {
@@ -142,7 +141,7 @@ export class PooledSegment implements Segment {
     this.#admit(ctx);
     const { mem, rec } = encodeRequest(req, 0, this.#spares);
     const buf = mem.u8.buffer as ArrayBuffer;
-    const res = await this.#run({ kind: 'request', id: 0, slot: 0, buf, used: mem.used, rec, remoteAddress: ctx.remoteAddress }, buf, ctx);
+    const res = await this.#run({ kind: 'request', slot: 0, buf, used: mem.used, rec, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind === 'respond') {
       const respond = this.#lift(res, liftResponse, checkResponse, undefined);
       this.#spares.give(res.buf);
@@ -174,7 +173,7 @@ export class PooledSegment implements Segment {
     }
     const at = appendResponse(mem, resp);
     const buf = mem.u8.buffer as ArrayBuffer;
-    const res = await this.#run({ kind: 'response', id: 0, slot: 0, buf, used: mem.used, resp: at, entered, remoteAddress: ctx.remoteAddress }, buf, ctx);
+    const res = await this.#run({ kind: 'response', slot: 0, buf, used: mem.used, resp: at, entered, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind !== 'response') throw new Error(`unexpected pool result ${res.kind}`);
     const out = res.rec < 0 ? resp : this.#lift(res, liftResponse, checkResponse, resp.body);
     this.#spares.give(res.buf);
@@ -222,8 +221,7 @@ export class PooledSegment implements Segment {
    * deadline runs from the moment a worker starts it; a client gone cancels it; failures map
    * to stable errors.
    */
-  async #run(task: Task & { id: number; slot: number }, buf: ArrayBuffer, ctx: RequestContext): Promise<Exclude<TaskResult, { kind: 'error' | 'pong' }>> {
-    task.id = ++this.#seq;
+  async #run(task: Task & { slot: number }, buf: ArrayBuffer, ctx: RequestContext): Promise<Exclude<TaskResult, { kind: 'error' | 'pong' }>> {
     const slot = (task.slot = this.#board.claim());
     const abort = new AbortController();
     let timedOut = false;

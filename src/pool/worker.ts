@@ -10,6 +10,7 @@ import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { copyResponse } from '../abi/hop.js';
 import { HostMemory } from '../abi/host-memory.js';
+import { REQUEST_FLAT } from '../abi/layout.js';
 import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
 import type { HostServices } from '../host/imports.js';
@@ -89,7 +90,7 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   const segment = new FusedSegment(guests);
   const index = new Map(guests.map((g, i) => [g, i]));
   const keepsState = guests.some((g) => g.spec.phases.response);
-  const flat = new Int32Array(9);
+  const flat = new Int32Array(REQUEST_FLAT);
 
   // Exits: copy what leaves the segment into the task's memory. Once nothing in it is
   // needed any more (no response phase to come), it is reset first, so it does not grow.
