@@ -87,7 +87,21 @@ export class Guest {
 
   async #instantiate(): Promise<Instance> {
     const direct = this.#direct();
-    return direct ? this.#instantiateDirect(direct) : this.#instantiateJco();
+    return direct ? this.#unrequested(() => this.#instantiateDirect(direct)) : this.#instantiateJco();
+  }
+
+  /**
+   * Run guest code that serves no request (instantiation, `configure`): its `context` reads
+   * an empty address, even when a replacement is made while a failed call unwinds.
+   */
+  #unrequested<T>(fn: () => T): T {
+    const call = this.spec.host.call;
+    const outer = call.enter(undefined);
+    try {
+      return fn();
+    } finally {
+      call.leave(outer);
+    }
   }
 
   #instantiateDirect(module: WebAssembly.Module): Instance {
@@ -117,21 +131,23 @@ export class Guest {
     const recorder = recordingInstantiateCore();
     let exports: Record<string, any>;
     try {
-      exports = await component.instantiate(
-        (name) => {
-          const m = component.cores.get(name);
-          if (!m) throw new Error(`missing core module ${name}`);
-          return m;
-        },
-        hostImports(stage, capabilities, host),
-        recorder.instantiateCore,
+      exports = await this.#unrequested(() =>
+        component.instantiate(
+          (name) => {
+            const m = component.cores.get(name);
+            if (!m) throw new Error(`missing core module ${name}`);
+            return m;
+          },
+          hostImports(stage, capabilities, host),
+          recorder.instantiateCore,
+        ),
       );
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
     if (this.spec.phases.configure) {
       try {
-        exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v]));
+        this.#unrequested(() => exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v])));
       } catch (err) {
         // jco throws the `err` arm of a result as an error carrying the payload.
         const payload = (err as { payload?: unknown }).payload;
@@ -185,8 +201,9 @@ export class Guest {
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
-    // The context capability answers for the request being run: set it right before the call.
-    if (ctx) this.spec.host.context.current = ctx;
+    // The context capability answers for the request being run, during the call only.
+    const call = this.spec.host.call;
+    const outer = call.enter(ctx);
     try {
       const core = inst.core;
       if (!core) return inst.onRequest!(req);
@@ -199,6 +216,8 @@ export class Guest {
       return action;
     } catch (err) {
       this.fail(err);
+    } finally {
+      call.leave(outer);
     }
   }
 
@@ -206,7 +225,8 @@ export class Guest {
   onResponse(req: WitRequest, resp: WitResponse, ctx?: RequestContext): WitResponse | Promise<WitResponse> {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
-    if (ctx) this.spec.host.context.current = ctx;
+    const call = this.spec.host.call;
+    const outer = call.enter(ctx);
     try {
       const core = inst.core;
       if (!core) return inst.onResponse!(req, resp);
@@ -220,6 +240,8 @@ export class Guest {
       return out;
     } catch (err) {
       this.fail(err);
+    } finally {
+      call.leave(outer);
     }
   }
 }

@@ -73,7 +73,7 @@ export function coreImports(stage: string, granted: readonly Capability[], host:
         break;
       case 'context':
         imports[mod] = {
-          'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.context.current.remoteAddress, 'utf8')),
+          'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.call.remoteAddress, 'utf8')),
         };
         break;
     }

@@ -1,15 +1,15 @@
 import type { Capability } from './capabilities.js';
 import type { KvStore } from './kv.js';
 import type { LogLevel, Logger } from './log.js';
-import type { RequestContext } from '../core/types.js';
+import type { CallContext } from './call-context.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {
   kv: KvStore;
   clock: () => number;
   logger: Logger;
-  /** The request being handled; set by the runner around each guest call. */
-  context: { current: RequestContext };
+  /** The request the guest being called is handling: entered around each guest call, empty between calls. */
+  call: CallContext;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -49,7 +49,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
         };
         break;
       case 'context':
-        imports['witline:middleware/context'] = { remoteAddress: () => host.context.current.remoteAddress };
+        imports['witline:middleware/context'] = { remoteAddress: () => host.call.remoteAddress };
         break;
     }
   }

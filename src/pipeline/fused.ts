@@ -7,6 +7,7 @@ import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import type { CallContext } from '../host/call-context.js';
 import type { RequestOutcome, Segment } from './segment.js';
 import { checkRequest, checkResponse } from './validate.js';
 
@@ -81,12 +82,15 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
 export class FusedSegment implements Segment {
   readonly mode = 'fused' as const;
   readonly guests: readonly Guest[];
+  readonly #call: CallContext;
   readonly #needsSnapshot: boolean;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
   readonly #spare: HostMemory[] = [];
 
-  constructor(guests: readonly Guest[]) {
+  /** `call`: the host's per-call state, entered around each synchronous run of the chain. */
+  constructor(guests: readonly Guest[], call: CallContext) {
     this.guests = guests;
+    this.#call = call;
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
   }
@@ -102,11 +106,15 @@ export class FusedSegment implements Segment {
   request(req: WitRequest, ctx?: RequestContext): RequestOutcome | Promise<RequestOutcome> {
     const live = this.whenLive();
     if (live) return live.then(() => this.request(req, ctx));
-    // Guests may ask for the request's context: set it right before the synchronous run
-    // (after an await, another request may have set its own).
-    if (ctx) this.guests[0].spec.host.context.current = ctx;
     const state: FusedState = { entered: [], snap: this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined };
-    const out = this.runRequest(state, req, liftNext, liftAnswer);
+    // Guests may ask for the request's context: it is current for the synchronous run only.
+    const outer = this.#call.enter(ctx);
+    let out;
+    try {
+      out = this.runRequest(state, req, liftNext, liftAnswer);
+    } finally {
+      this.#call.leave(outer);
+    }
     return 'respond' in out ? out : { next: out.next ?? req, state };
   }
 
@@ -114,8 +122,13 @@ export class FusedSegment implements Segment {
     const s = state as FusedState;
     const live = this.whenLive();
     if (live) return live.then(() => this.response(state, resp, ctx));
-    if (ctx) this.guests[0].spec.host.context.current = ctx;
-    const out = this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    const outer = this.#call.enter(ctx);
+    let out;
+    try {
+      out = this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    } finally {
+      this.#call.leave(outer);
+    }
     // Only after a completed response phase: a request that failed keeps its buffer to the GC.
     if (s.snap && this.#spare.length < 64) {
       s.snap.reset();

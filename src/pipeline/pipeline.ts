@@ -4,6 +4,7 @@ import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
+import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
@@ -116,7 +117,7 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
+    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
     this.#terminal = terminal(options.handler, options.upstream);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
@@ -149,7 +150,7 @@ export class Pipeline {
       const { poolFactory } = await import('../pool/pool.js');
       pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
     }
-    const segments = plan(this.#guests, this.#fusion, pools);
+    const segments = plan(this.#guests, this.#fusion, this.#host.call, pools);
     this.#segments = segments;
     try {
       await Promise.all(segments.map((s) => (s as { start?: () => Promise<void> }).start?.()));

@@ -1,4 +1,5 @@
 import type { Guest } from '../component/guest.js';
+import type { CallContext } from '../host/call-context.js';
 import type { PoolOptions } from './stage.js';
 import { FusedSegment } from './fused.js';
 import { HopSegment, type Segment } from './segment.js';
@@ -23,13 +24,14 @@ function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
 export function plan(
   guests: readonly Guest[],
   fusion: Fusion,
+  call: CallContext,
   pools?: { options: ReadonlyArray<Required<PoolOptions> | undefined>; make: PoolFactory },
 ): Segment[] {
   const segments: Segment[] = [];
   let run: Guest[] = [];
   let pooled: { guests: Guest[]; options: Required<PoolOptions> } | undefined;
   const flush = () => {
-    if (run.length > 1) segments.push(new FusedSegment(run));
+    if (run.length > 1) segments.push(new FusedSegment(run, call));
     else if (run.length === 1) segments.push(new HopSegment(run[0]));
     run = [];
     if (pooled) segments.push(pools!.make(pooled.guests, pooled.options));

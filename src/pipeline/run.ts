@@ -15,8 +15,8 @@ export async function runOnion(segments: readonly Segment[], terminal: Terminal,
   const passed: Array<{ segment: Segment; state: unknown }> = [];
   let response: WitResponse | undefined;
   for (const segment of segments) {
-    // Segments set the context capability right before each guest call: other requests
-    // run between awaits.
+    // Segments enter the host's call context around each synchronous guest call (other
+    // requests run between awaits), so nothing is set here.
     const out = await segment.request(req, ctx);
     if ('respond' in out) {
       response = out.respond;

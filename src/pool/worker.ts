@@ -13,6 +13,7 @@ import { HostMemory } from '../abi/host-memory.js';
 import { REQUEST_FLAT } from '../abi/layout.js';
 import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
+import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { WitlineError } from '../core/errors.js';
 import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
@@ -72,7 +73,7 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
     kv: proxyKv(client),
     clock: data.proxyClock ? proxyClock(client) : Date.now,
     logger: proxyLogger(client),
-    context: { current: { remoteAddress: '' } },
+    call: new CallContext(),
   };
   const guests = await Promise.all(
     data.stages.map((s) =>
@@ -87,7 +88,7 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
       }),
     ),
   );
-  const segment = new FusedSegment(guests);
+  const segment = new FusedSegment(guests, host.call);
   const index = new Map(guests.map((g, i) => [g, i]));
   const keepsState = guests.some((g) => g.spec.phases.response);
   const flat = new Int32Array(REQUEST_FLAT);
@@ -140,12 +141,17 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   return async function handle(task: Task): Promise<unknown> {
     if (task.kind === 'ping') return { kind: 'pong' } satisfies TaskResult;
     markStarted(board, task.slot);
-    host.context.current = { remoteAddress: task.remoteAddress };
     const before = guests.map((g) => g.replaced);
     try {
       await segment.whenLive();
       const mem = new HostMemory(task.buf, task.used);
-      return moved(task.kind === 'request' ? requestPhase(mem, task) : responsePhase(mem, task));
+      // The task's request is current for the synchronous run of the phase, and only then.
+      const outer = host.call.enter({ remoteAddress: task.remoteAddress });
+      try {
+        return moved(task.kind === 'request' ? requestPhase(mem, task) : responsePhase(mem, task));
+      } finally {
+        host.call.leave(outer);
+      }
     } catch (err) {
       const replaced = guests.flatMap((g, i) => (g.replaced > before[i] ? [i] : []));
       if (!(err instanceof WitlineError))
