@@ -8,7 +8,7 @@ export type { InjectRequest, InjectResponse } from './http/inject.js';
 export type { Limits } from './http/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
-export type { Capability } from './host/capabilities.js';
+export type { Capability } from './core/wit-names.mjs';
 export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
 export {
   WitlineError,

@@ -1,4 +1,4 @@
-import { EXPORTS, postReturn } from '../abi/layout.js';
+import { CORE_EXPORTS as EXPORTS, postReturn } from '../core/wit-names.mjs';
 import { GuestMemory } from '../abi/memory.js';
 
 /**

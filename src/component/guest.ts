@@ -1,4 +1,4 @@
-import type { Capability } from '../host/capabilities.js';
+import { INTERFACES, witName, type Capability } from '../core/wit-names.mjs';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
@@ -10,9 +10,10 @@ import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
 import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../core/errors.js';
 
-const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
-const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';
-const CONFIG = 'witline:middleware/config@0.1.0';
+// jco's instantiate keys exported interfaces by their full names.
+const REQUEST_HANDLER = witName(INTERFACES.requestHandler);
+const RESPONSE_HANDLER = witName(INTERFACES.responseHandler);
+const CONFIG = witName(INTERFACES.config);
 
 /** How a guest's handlers are called: witline's codec over the core exports, or jco's bindings. */
 export type Binding = 'codec' | 'jco';

@@ -1,4 +1,4 @@
-import type { Capability } from './capabilities.js';
+import { jcoImportName, type Capability } from '../core/wit-names.mjs';
 import type { KvStore } from './kv.js';
 import type { LogLevel, Logger } from './log.js';
 import type { CallContext } from './call-context.js';
@@ -28,7 +28,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
   for (const cap of granted) {
     switch (cap) {
       case 'log':
-        imports['witline:middleware/log'] = {
+        imports[jcoImportName('log')] = {
           log(level: LogLevel | number, message: string) {
             const l = typeof level === 'number' ? (LEVELS[level] ?? 'info') : level;
             host.logger[l](message, { stage });
@@ -36,10 +36,10 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
         };
         break;
       case 'clock':
-        imports['witline:middleware/clock'] = { nowMs: () => BigInt(Math.floor(host.clock())) };
+        imports[jcoImportName('clock')] = { nowMs: () => BigInt(Math.floor(host.clock())) };
         break;
       case 'kv':
-        imports['witline:middleware/kv'] = {
+        imports[jcoImportName('kv')] = {
           get: (key: string) => host.kv.get(key),
           set: (key: string, value: Uint8Array, ttlMs: bigint) => host.kv.set(key, value, ttl(ttlMs)),
           incr: (key: string, delta: bigint, ttlMs: bigint) => host.kv.incr(key, delta, ttl(ttlMs)),
@@ -49,7 +49,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
         };
         break;
       case 'context':
-        imports['witline:middleware/context'] = { remoteAddress: () => host.call.remoteAddress };
+        imports[jcoImportName('context')] = { remoteAddress: () => host.call.remoteAddress };
         break;
     }
   }

@@ -3,7 +3,7 @@ import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
-import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
+import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidConfigError } from '../core/errors.js';
-import type { Capability } from '../host/capabilities.js';
+import type { Capability } from '../core/wit-names.mjs';
 
 /** Where a component comes from: a file path, a `file:` URL, or the component's bytes. */
 export type ComponentSource = string | URL | Uint8Array;

@@ -1,7 +1,7 @@
 import { HEADER_SIZE, REQUEST, REQUEST_FLAT, RESPONSE, RESPONSE_FLAT } from '../abi/layout.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
-import type { Capability } from '../host/capabilities.js';
+import type { Capability } from '../core/wit-names.mjs';
 import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
 
