@@ -1,6 +1,7 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
-export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource, type PoolOptions } from './pipeline/stage.js';
-export type { PoolDescription } from './pool/pool.js';
+export { stage, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
+export type { ComponentSource, PoolOptions } from './core/stage.js';
+export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';

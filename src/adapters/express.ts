@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UrlTooLongError, WitlineError } from '../core/errors.js';
 import { checkHead } from '../http/limits.js';
+import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
@@ -68,12 +69,12 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     // Limits answer exactly as on witline's own edge; a refused body is left unread, so
     // the connection cannot carry another request.
     if (err instanceof BodyTooLargeError || err instanceof UrlTooLongError || err instanceof HeadersTooLargeError) {
-      return send(res, p.errorResponse(err), method, { close: err instanceof BodyTooLargeError });
+      return send(res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
     }
     return next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
   }
 
-  const capture = p.hasResponsePhase;
+  const capture = p[kHasResponsePhase];
   let handedOff = false;
   let downstream: WitResponse | undefined;
   const terminal: Terminal = (out) => {
@@ -94,7 +95,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     return done;
   };
   const witReq: WitRequest = { method, uri, headers, body };
-  const resp = await p.handle(witReq, ctx, terminal);
+  const resp = await p[kHandle](witReq, ctx, terminal);
   if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
 }
 

@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
 import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../core/errors.js';
-import type { HeaderList, RequestContext, StreamedResponse, WitRequest, WitResponse } from '../core/types.js';
+import type { Readable } from 'node:stream';
+import type { HeaderList, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { wireHeaders } from './inject.js';
 import { checkBodySize, checkHead, type Limits } from './limits.js';
 
 /** What the edge needs from a pipeline. */
 export interface Handles {
-  handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse>;
+  handle(req: WitRequest, ctx: RequestContext): Promise<OutgoingResponse>;
   errorResponse(err: unknown): WitResponse;
 }
 
@@ -47,20 +48,20 @@ function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | un
 const STREAM_FRAMING = new Set(['transfer-encoding', 'connection', 'keep-alive']);
 
 /** A body still arriving from upstream: its own content-length (if any) stands, and bytes go on as they come. */
-function writeStream(res: ServerResponse, resp: StreamedResponse): void {
+function writeStream(res: ServerResponse, resp: WitResponse, stream: Readable): void {
   const headers = resp.headers.filter(([k]) => !STREAM_FRAMING.has(k.toLowerCase()));
   res.writeHead(resp.status, headers.flat());
   // On an upstream failure mid-body the client sees a cut response; a client gone stops the upstream.
-  pipe(resp.stream, res, () => {});
+  pipe(stream, res, () => {});
 }
 
-function write(res: ServerResponse, resp: WitResponse, close: boolean): void {
-  const stream = (resp as Partial<StreamedResponse>).stream;
+function write(res: ServerResponse, resp: OutgoingResponse, close: boolean): void {
+  const { stream } = resp;
   if (res.headersSent || res.destroyed) {
     stream?.destroy?.();
     return;
   }
-  if (stream) return writeStream(res, resp as StreamedResponse);
+  if (stream) return writeStream(res, resp, stream);
   const headers = wireHeaders(resp);
   if (close) headers.push(['connection', 'close']);
   res.writeHead(resp.status, headers.flat());

@@ -1,14 +1,13 @@
 import type { Guest } from '../component/guest.js';
 import type { CallContext } from '../host/call-context.js';
-import type { PoolOptions } from './stage.js';
-import { FusedSegment } from './fused.js';
-import { HopSegment, type Segment } from './segment.js';
+import type { Segment } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
+import type { PoolFactory } from '../pool/pool.js';
+import { FusedSegment } from '../segment/fused.js';
+import { HopSegment } from '../segment/hop.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
-
-/** Makes the segment for a run of pooled stages (loaded only when a pipeline pools a stage). */
-export type PoolFactory = (guests: Guest[], options: Required<PoolOptions>) => Segment;
 
 function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
   return a.minThreads === b.minThreads && a.maxThreads === b.maxThreads && a.maxQueue === b.maxQueue && a.timeoutMs === b.timeoutMs;

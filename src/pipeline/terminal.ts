@@ -4,12 +4,13 @@ import {
   headerList,
   type Handler,
   type HeaderList,
+  type OutgoingResponse,
   type RequestContext,
   type StreamedResponse,
   type WitRequest,
   type WitResponse,
 } from '../core/types.js';
-import { checkResponse } from './validate.js';
+import { checkResponse } from '../core/validate.js';
 
 /** Options for forwarding to an upstream URL. */
 export interface UpstreamOptions {
@@ -23,7 +24,7 @@ export interface UpstreamOptions {
 
 export interface TerminalHandle {
   /** `stream`: the caller can write a {@link StreamedResponse} (no stage reads the response body). */
-  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<WitResponse | StreamedResponse>;
+  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<OutgoingResponse>;
   close(): Promise<void>;
   describe(): string;
 }

@@ -1,6 +1,6 @@
 // The entry of a pool's worker threads. A worker is just another thread running the same
 // code as the main thread: it builds its own guest instances from the compiled modules
-// in `workerData` and runs the pooled stages as one fused segment (pipeline/fused.ts),
+// in `workerData` and runs the pooled stages as one fused segment (segment/fused.ts),
 // with the request entering from, and every result copied back into, the host memory
 // that arrived with the task, which is then transferred back.
 import { readdirSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { Guest } from '../component/guest.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { WitlineError } from '../core/errors.js';
-import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
+import { FusedSegment, held, type Exit, type FusedState } from '../segment/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
 import {

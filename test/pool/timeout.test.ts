@@ -18,7 +18,7 @@ it('answers 503 WITLINE_STAGE_TIMEOUT, replaces the worker, and serves the next 
   expect(res.status).toBe(503);
   expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: "stage 'echo' did not finish within 150 ms" });
   expect(logs.lines).toContain('echo: spinning on /spin');
-  expect(seg.describe()).toMatchObject({ timeouts: 1, cancelled: 0, crashed: 0, running: 0, queued: 0 });
+  expect(seg.counters()).toMatchObject({ timeouts: 1, cancelled: 0, crashed: 0, running: 0, queued: 0 });
 
   const next = await p.inject({ url: '/after' });
   expect(next.status).toBe(200);
@@ -39,5 +39,5 @@ it('counts the timeout from when a worker starts the task, not while it waits in
   const res = await queued;
   expect(res.status).toBe(200);
   expect(res.headers['x-echo-uri']).toBe('/queued');
-  expect(seg.describe()).toMatchObject({ timeouts: 2 });
+  expect(seg.counters()).toMatchObject({ timeouts: 2 });
 });

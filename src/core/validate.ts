@@ -1,5 +1,5 @@
-import { GuestInvalidOutputError } from '../core/errors.js';
-import type { HeaderList, WitRequest, WitResponse } from '../core/types.js';
+import { GuestInvalidOutputError } from './errors.js';
+import type { HeaderList, WitRequest, WitResponse } from './types.js';
 
 // RFC 9110 token, and the field-value characters Node itself accepts on the wire.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

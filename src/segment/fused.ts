@@ -8,8 +8,8 @@ import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
-import type { RequestOutcome, Segment } from './segment.js';
-import { checkRequest, checkResponse } from './validate.js';
+import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
+import { checkRequest, checkResponse } from '../core/validate.js';
 
 /**
  * A value in flight, held in memory: a record a guest returned (awaiting its post-return),
@@ -82,6 +82,7 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
 export class FusedSegment implements Segment {
   readonly mode = 'fused' as const;
   readonly guests: readonly Guest[];
+  readonly stages: readonly string[];
   readonly #call: CallContext;
   readonly #needsSnapshot: boolean;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
@@ -90,9 +91,18 @@ export class FusedSegment implements Segment {
   /** `call`: the host's per-call state, entered around each synchronous run of the chain. */
   constructor(guests: readonly Guest[], call: CallContext) {
     this.guests = guests;
+    this.stages = guests.map((g) => g.spec.stage);
     this.#call = call;
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
+  }
+
+  describe(): SegmentDescription {
+    return { mode: this.mode, stages: [...this.stages] };
+  }
+
+  replaced(): readonly number[] {
+    return this.guests.map((g) => g.replaced);
   }
 
   /** Undefined when every guest is live; else a promise of the replacements (after a trap). */
