@@ -1,4 +1,5 @@
 // Types of wit-names.mjs (see there).
+/** Host capabilities a stage can be granted, each a WIT interface of `witline:middleware@0.1.0`. */
 export type Capability = 'log' | 'clock' | 'kv' | 'context';
 
 export declare const WIT_PACKAGE: 'witline:middleware';
