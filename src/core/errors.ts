@@ -259,20 +259,20 @@ export function errorResponseOf(e: WitlineError): WitResponse {
   return { status: e.statusCode, headers: [['content-type', 'application/json'], ...e.headers.map(([k, v]): [string, string] => [k, v])], body };
 }
 
-/** An error as plain data, to cross a thread boundary (structured-clonable); {@link rebuildError} reads it. */
+/** An error as plain data, to cross a thread (structured-clonable); {@link rebuildError} reads it. */
 export interface SerializedError {
   code: WitlineErrorCode;
   statusCode: number;
   message: string;
   /** The cause's message, when there was a cause. */
   cause?: string;
-  headers?: Array<[string, string]>;
+  headers: Array<[string, string]>;
   stage?: string;
   stages?: string[];
   imports?: string[];
 }
 
-/** The class raising each code, for {@link rebuildError}: complete by its type. */
+/** The class raising each code, for {@link rebuildError} (its type makes it complete). */
 const CLASSES: { readonly [C in WitlineErrorCode]: abstract new (...args: never[]) => WitlineError } = {
   WITLINE_BAD_REQUEST: BadRequestError,
   WITLINE_NOT_FOUND: NotFoundError,
@@ -299,32 +299,25 @@ const CLASSES: { readonly [C in WitlineErrorCode]: abstract new (...args: never[
   WITLINE_UPSTREAM_TIMEOUT: UpstreamTimeoutError,
 };
 
-const DETAILS = ['stage', 'stages', 'imports'] as const;
-
-/** Any failure as plain data (one that is not a `WitlineError` becomes an {@link InternalError}). */
+/** Any failure as plain data; one that is no `WitlineError` becomes an {@link InternalError}. */
 export function serializeError(err: unknown): SerializedError {
   const e = err instanceof WitlineError ? err : new InternalError({ cause: err });
+  const { stage, stages, imports } = e as { stage?: string; stages?: readonly string[]; imports?: readonly string[] };
   const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
-  const out: SerializedError = { code: e.code, statusCode: e.statusCode, message: e.message, cause };
-  if (e.headers.length > 0) out.headers = e.headers.map(([k, v]) => [k, v]);
-  for (const k of DETAILS) {
-    const v = (e as Partial<Record<(typeof DETAILS)[number], string | readonly string[]>>)[k];
-    if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = typeof v === 'string' ? v : [...v];
-  }
-  return out;
+  const headers = e.headers.map(([k, v]): [string, string] => [k, v]);
+  return { code: e.code, statusCode: e.statusCode, message: e.message, cause, headers, stage, stages: stages && [...stages], imports: imports && [...imports] };
 }
 
 /**
- * The error a {@link SerializedError} stands for, as the class that raised it, with the same
- * message, headers, `stage`/`stages`/`imports`, and the cause as an `Error` with its message.
- * The subclass's own constructor derives its message from other arguments, so the base
- * constructor runs with the subclass as `new.target`: the prototype (and `instanceof`,
- * `name`) is the subclass's, the fields are the ones sent.
+ * The error a {@link SerializedError} stands for, as the class that raised it, with its
+ * message, headers, `stage`/`stages`/`imports`, and its cause as an `Error`. A subclass's
+ * constructor derives the message from other arguments, so the base constructor runs with
+ * the subclass as `new.target`: prototype, `instanceof` and `name` are the subclass's.
  */
 export function rebuildError(s: SerializedError): WitlineError {
-  const options = { headers: s.headers ?? [], ...(s.cause === undefined ? {} : { cause: new Error(s.cause) }) };
+  const options = { headers: s.headers, ...(s.cause === undefined ? {} : { cause: new Error(s.cause) }) };
   const e: WitlineError = Reflect.construct(WitlineError, [s.code, s.statusCode, s.message, options], CLASSES[s.code] ?? WitlineError);
-  for (const k of DETAILS) if (s[k] !== undefined) Object.defineProperty(e, k, { value: s[k], enumerable: true });
+  for (const [k, v] of Object.entries({ stage: s.stage, stages: s.stages, imports: s.imports })) if (v !== undefined) Object.assign(e, { [k]: v });
   return e;
 }
 
