@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BodyConsumedError, BodyTooLargeError } from '../core/errors.js';
-import { BODY_FRAMING } from '../core/http.js';
+import { BODY_FRAMING, hasBodyFraming } from '../core/http.js';
 import { checkBodySize, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
 
@@ -16,7 +16,7 @@ import type { HeaderList, WitRequest } from '../core/types.js';
  */
 export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
   const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
+  if (!hasBodyFraming(req.headers)) return Promise.resolve(undefined);
   // An earlier middleware (a body parser) already took the bytes: they cannot be had again.
   if (req.readableEnded || req.readableDidRead || req.readableFlowing) return Promise.reject(new BodyConsumedError());
   if (declared !== undefined) {

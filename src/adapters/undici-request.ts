@@ -1,7 +1,7 @@
 import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
 import { BadRequestError, BodyTooLargeError } from '../core/errors.js';
-import { CLIENT_FRAMING } from '../core/http.js';
+import { CLIENT_FRAMING, isAbsoluteForm } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
 
@@ -92,7 +92,7 @@ export async function outgoingRequest(opts: Dispatcher.DispatchOptions, limits: 
 export function forwardOptions(opts: Dispatcher.DispatchOptions, req: WitRequest): Dispatcher.DispatchOptions {
   let origin = opts.origin;
   let path = req.uri;
-  if (/^https?:\/\//i.test(path)) {
+  if (isAbsoluteForm(path)) {
     const url = new URL(path);
     origin = url.origin;
     path = url.pathname + url.search;

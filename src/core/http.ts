@@ -22,6 +22,16 @@ export function isFieldValue(v: string): boolean {
   return !BAD_FIELD_VALUE.test(v);
 }
 
+/** A request target in absolute form (`http://host/path`): a proxy's, or a stage sending the request elsewhere. */
+export function isAbsoluteForm(target: string): boolean {
+  return /^https?:\/\//i.test(target);
+}
+
+/** Whether a request carries a body by its framing (RFC 9112 §6.3): a length or a transfer coding. */
+export function hasBodyFraming(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
+  return headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
+}
+
 /** The fields that frame a body on HTTP/1.1: whoever writes the body sets them. */
 export const BODY_FRAMING: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding']);
 

@@ -1,5 +1,5 @@
 import { GuestInvalidOutputError } from './errors.js';
-import { isFieldValue, isToken } from './http.js';
+import { isAbsoluteForm, isFieldValue, isToken } from './http.js';
 import type { HeaderList, WitRequest, WitResponse } from './types.js';
 
 // A request target is visible ASCII only; stages' and handlers' output is checked here by every layer that takes it.
@@ -30,7 +30,7 @@ export function checkResponse(stage: string, resp: WitResponse): WitResponse {
 /** A request a stage passes on must be a valid HTTP request, or it is a 502. */
 export function checkRequest(stage: string, req: WitRequest): WitRequest {
   if (!isToken(req.method)) throw new GuestInvalidOutputError(stage, `method ${JSON.stringify(req.method)} is not a token`);
-  if (req.uri.length === 0 || BAD_URI.test(req.uri) || !(req.uri[0] === '/' || req.uri === '*' || /^https?:\/\//i.test(req.uri))) {
+  if (req.uri.length === 0 || BAD_URI.test(req.uri) || !(req.uri[0] === '/' || req.uri === '*' || isAbsoluteForm(req.uri))) {
     throw new GuestInvalidOutputError(stage, `uri ${JSON.stringify(req.uri.slice(0, 100))} is not a valid request target`);
   }
   checkHeaders(stage, req.headers);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
 import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
-import { rawPairs, STREAM_FRAMING, wireHeaders } from '../core/http.js';
+import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { RequestContext, StreamedResponse, WitRequest, WitResponse } from '../core/types.js';
 
@@ -15,7 +15,7 @@ export interface Handles {
 /** Read the body, refusing it as soon as it passes the limit. */
 function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
   const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
+  if (!hasBodyFraming(req.headers)) {
     req.resume(); // no body by framing; drain anything odd so keep-alive still works
     return Promise.resolve(undefined);
   }
