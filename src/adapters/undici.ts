@@ -137,7 +137,7 @@ class OutboundCall {
     if (this.#ctl.aborted) return Promise.reject(new ClientAbortedError());
     const fwd = forwardOptions(this.opts, req);
     if (!this.p.hasResponsePhase) {
-      // No stage reads the response: relay it as it streams in (the network answers the caller).
+      // No stage reads the response: relay it as it streams in.
       this.#handedOff = true;
       this.#send(fwd, this.#relay());
       return Promise.resolve(HANDED_OFF);

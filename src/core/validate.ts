@@ -2,7 +2,10 @@ import { GuestInvalidOutputError } from './errors.js';
 import { isAbsoluteForm, isFieldValue, isToken } from './http.js';
 import type { HeaderList, WitRequest, WitResponse } from './types.js';
 
-// A request target is visible ASCII only; stages' and handlers' output is checked here by every layer that takes it.
+// What stages, handlers and upstreams produce is checked here, by every layer that takes it
+// from them (segments, the pool, the terminal): it must be writable on the wire as is.
+
+// A request target is visible ASCII (RFC 9112 §3.2): no space, no control.
 const BAD_URI = /[^\x21-\x7e]/;
 
 function checkHeaders(stage: string, headers: HeaderList): void {
