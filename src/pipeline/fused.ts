@@ -8,7 +8,7 @@ import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { RequestOutcome, Segment } from './segment.js';
-import { checkRequest, checkResponse } from './validate.js';
+import { checkRequest, checkResponse } from '../core/validate.js';
 
 /**
  * A value in flight, held in memory: a record a guest returned (awaiting its post-return),

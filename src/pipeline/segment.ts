@@ -1,6 +1,6 @@
 import type { Guest } from '../component/guest.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import { checkRequest, checkResponse } from './validate.js';
+import { checkRequest, checkResponse } from '../core/validate.js';
 
 /**
  * A run of stages executed as one unit. The request phase either passes a request on

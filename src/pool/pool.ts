@@ -8,10 +8,10 @@ import {
   ClientAbortedError,
   ComponentLoadError,
   GuestInvalidOutputError,
-  GuestTrapError,
   InvalidConfigError,
   PipelineClosedError,
   PoolBusyError,
+  rebuildError,
   StageTimeoutError,
   WitlineError,
   WorkerExitedError,
@@ -20,7 +20,7 @@ import type { HostServices } from '../host/imports.js';
 import type { PoolFactory } from '../pipeline/plan.js';
 import type { RequestOutcome, Segment } from '../pipeline/segment.js';
 import type { PoolOptions } from '../pipeline/stage.js';
-import { checkRequest, checkResponse } from '../pipeline/validate.js';
+import { checkRequest, checkResponse } from '../core/validate.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { serveHost } from './kv-proxy.js';
 import { Spares } from './spares.js';
@@ -264,9 +264,7 @@ export class PooledSegment implements Segment {
 
   /** The main-thread error for a failure a worker reported. */
   #error(res: Extract<TaskResult, { kind: 'error' }>): WitlineError {
-    if (res.code === 'WITLINE_GUEST_TRAP' && res.stage)
-      return new GuestTrapError(res.stage, { cause: res.cause === undefined ? undefined : new Error(res.cause) });
-    return new WitlineError(res.code, res.statusCode, res.message, { cause: res.cause });
+    return rebuildError(res);
   }
 
   /** Stop every worker; tasks still queued or running fail with WITLINE_CLOSED. */

@@ -2,6 +2,7 @@ import { HEADER_SIZE, REQUEST, RESPONSE } from '../abi/layout.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import type { Capability } from '../host/capabilities.js';
+import type { SerializedError } from '../core/errors.js';
 import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
 
@@ -65,7 +66,7 @@ export type TaskResult =
   | ({ kind: 'next'; entered: number[] | null } & Produced)
   | ({ kind: 'respond' } & Produced)
   | ({ kind: 'response' } & Produced)
-  | { kind: 'error'; code: string; statusCode: number; message: string; stage?: string; cause?: string; replaced: number[] }
+  | ({ kind: 'error'; replaced: number[] } & SerializedError)
   | { kind: 'pong' };
 
 /** What a worker needs to build a stage's guests: the compiled modules and the stage's settings. */
