@@ -6,12 +6,14 @@ export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
-export type { Limits } from './http/limits.js';
+export type { Limits } from './core/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
 export type { Capability } from './core/wit-names.mjs';
 export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
 export {
+  ERROR_CODES,
+  type WitlineErrorCode,
   WitlineError,
   InvalidConfigError,
   ComponentLoadError,
@@ -32,4 +34,8 @@ export {
   PoolBusyError,
   WorkerExitedError,
   ClientAbortedError,
+  BodyConsumedError,
+  NotFoundError,
+  RequestTimeoutError,
+  InternalError,
 } from './core/errors.js';

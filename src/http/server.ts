@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
-import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../core/errors.js';
+import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
+import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders } from '../core/http.js';
+import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { Readable } from 'node:stream';
-import type { HeaderList, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import { wireHeaders } from './inject.js';
-import { checkBodySize, checkHead, type Limits } from './limits.js';
+import type { OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
 
 /** What the edge needs from a pipeline. */
 export interface Handles {
@@ -13,16 +13,10 @@ export interface Handles {
   errorResponse(err: unknown): WitResponse;
 }
 
-function rawPairs(raw: string[]): HeaderList {
-  const out: HeaderList = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
-}
-
 /** Read the body, refusing it as soon as it passes the limit. */
 function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
   const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
+  if (!hasBodyFraming(req.headers)) {
     req.resume(); // no body by framing; drain anything odd so keep-alive still works
     return Promise.resolve(undefined);
   }
@@ -44,8 +38,6 @@ function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | un
     req.on('error', reject);
   });
 }
-
-const STREAM_FRAMING = new Set(['transfer-encoding', 'connection', 'keep-alive']);
 
 /** A body still arriving from upstream: its own content-length (if any) stands, and bytes go on as they come. */
 function writeStream(res: ServerResponse, resp: WitResponse, stream: Readable): void {
@@ -79,7 +71,7 @@ function onClientError(edge: Handles, limits: Limits) {
       code === 'HPE_HEADER_OVERFLOW'
         ? new HeadersTooLargeError(limits.maxHeaderBytes)
         : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new WitlineError('WITLINE_REQUEST_TIMEOUT', 408, 'request not received in time')
+          ? new RequestTimeoutError()
           : new BadRequestError(`malformed request (${code || err.message})`);
     const resp = edge.errorResponse(error);
     const head = [`HTTP/1.1 ${resp.status} ${STATUS_TEXT[resp.status] ?? 'Error'}`, ...wireHeaders(resp).map(([k, v]) => `${k}: ${v}`), 'connection: close'];

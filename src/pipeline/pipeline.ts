@@ -10,10 +10,10 @@ import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
-import { InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
+import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
 import { createEdge } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
-import { resolveLimits, type Limits } from '../http/limits.js';
+import { resolveLimits, type Limits } from '../core/limits.js';
 import type { Handler, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
@@ -159,13 +159,12 @@ export class Pipeline {
 
   /** @internal The response a failure gets: its status, and a JSON body naming its stable code. */
   [kErrorResponse](err: unknown): WitResponse {
-    const e = err instanceof WitlineError ? err : new WitlineError('WITLINE_INTERNAL', 500, 'internal error', { cause: err });
+    const e = err instanceof WitlineError ? err : new InternalError({ cause: err });
     if (e.statusCode >= 500) {
       const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
       this.#host.logger.error(e.message, { code: e.code, cause });
     }
-    const body = encoder.encode(JSON.stringify({ error: e.code, message: e.message }));
-    return { status: e.statusCode, headers: [['content-type', 'application/json'], ...e.headers.map(([k, v]): [string, string] => [k, v])], body };
+    return errorResponseOf(e);
   }
 
   /**

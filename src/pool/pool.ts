@@ -8,10 +8,10 @@ import {
   ClientAbortedError,
   ComponentLoadError,
   GuestInvalidOutputError,
-  GuestTrapError,
   InvalidConfigError,
   PipelineClosedError,
   PoolBusyError,
+  rebuildError,
   StageTimeoutError,
   WitlineError,
   WorkerExitedError,
@@ -264,9 +264,7 @@ export class PooledSegment implements Segment {
 
   /** The main-thread error for a failure a worker reported. */
   #error(res: Extract<TaskResult, { kind: 'error' }>): WitlineError {
-    if (res.code === 'WITLINE_GUEST_TRAP' && res.stage)
-      return new GuestTrapError(res.stage, { cause: res.cause === undefined ? undefined : new Error(res.cause) });
-    return new WitlineError(res.code, res.statusCode, res.message, { cause: res.cause });
+    return rebuildError(res);
   }
 
   /** Stop every worker; tasks still queued or running fail with WITLINE_CLOSED. */

@@ -2,6 +2,7 @@ import { HEADER_SIZE, REQUEST, REQUEST_FLAT, RESPONSE, RESPONSE_FLAT } from '../
 import { HostMemory } from '../abi/host-memory.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import type { Capability } from '../core/wit-names.mjs';
+import type { SerializedError } from '../core/errors.js';
 import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
 
@@ -63,7 +64,7 @@ export type TaskResult =
   | ({ kind: 'next'; entered: number[] | null } & Produced)
   | ({ kind: 'respond' } & Produced)
   | ({ kind: 'response' } & Produced)
-  | { kind: 'error'; code: string; statusCode: number; message: string; stage?: string; cause?: string; replaced: number[] }
+  | ({ kind: 'error'; replaced: number[] } & SerializedError)
   | { kind: 'pong' };
 
 /** What a worker needs to build a stage's guests: the compiled modules and the stage's settings. */

@@ -15,7 +15,7 @@ import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
-import { WitlineError } from '../core/errors.js';
+import { serializeError } from '../core/errors.js';
 import { FusedSegment, held, type Exit, type FusedState } from '../segment/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
@@ -154,11 +154,8 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
       }
     } catch (err) {
       const replaced = guests.flatMap((g, i) => (g.replaced > before[i] ? [i] : []));
-      if (!(err instanceof WitlineError))
-        return { kind: 'error', code: 'WITLINE_INTERNAL', statusCode: 500, message: String(err), replaced } satisfies TaskResult;
-      const cause = err.cause instanceof Error ? err.cause.message : undefined;
-      const stage = (err as { stage?: string }).stage;
-      return { kind: 'error', code: err.code, statusCode: err.statusCode, message: err.message, stage, cause, replaced } satisfies TaskResult;
+      // As data: the main thread rebuilds it by code, as its class (see rebuildError).
+      return { kind: 'error', ...serializeError(err), replaced } satisfies TaskResult;
     }
   };
 }
