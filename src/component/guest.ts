@@ -132,6 +132,7 @@ export class Guest {
     const recorder = recordingInstantiateCore();
     let exports: Record<string, any>;
     try {
+      // Only the synchronous start is covered here; what runs after jco's awaits runs when no call is current.
       exports = await this.#unrequested(() =>
         component.instantiate(
           (name) => {
