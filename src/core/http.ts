@@ -79,8 +79,23 @@ export function rawPairs(raw: readonly string[]): HeaderList {
 
 /** Headers as witline writes them: the host owns framing, so the body length is authoritative. */
 export function wireHeaders(resp: WitResponse): Array<[string, string]> {
-  const out = resp.headers.filter(([k]) => !FRAMING.has(k.toLowerCase()));
-  if (resp.status !== 204 && resp.status !== 304) out.push(['content-length', String(resp.body.byteLength)]);
+  const flat = wireHeadersFlat(resp);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
+/** {@link wireHeaders} as the flat name, value, name, value ... list `res.writeHead` takes without copying. */
+export function wireHeadersFlat(resp: WitResponse): string[] {
+  const out: string[] = [];
+  const headers = resp.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const [k, v] = headers[i];
+    // Every framing name is 10 to 17 characters long: most headers skip the lower-casing.
+    if (k.length >= 10 && k.length <= 17 && FRAMING.has(k.toLowerCase())) continue;
+    out.push(k, v);
+  }
+  if (resp.status !== 204 && resp.status !== 304) out.push('content-length', String(resp.body.byteLength));
   return out;
 }
 
