@@ -20,6 +20,8 @@ export function demoToken(sub = 'demo-user', { secret = DEMO_SECRET, nowMs = Dat
  * Start the API and the gateway in front of it. The gateway maps /api/* to the API's
  * /*, needs a bearer token, allows `burst` requests per client then `perSecond`, and
  * marks what it served (a header, and a `gateway` field in JSON bodies).
+ *
+ * @param {{ port?: number, host?: string, secret?: string, burst?: number, perSecond?: number, logger?: import('witline').Logger }} [options]
  */
 export async function startGateway({ port = 8080, host = '127.0.0.1', secret = DEMO_SECRET, burst = 5, perSecond = 1, logger } = {}) {
   const api = await startApi();
