@@ -1,0 +1,5 @@
+// `witline/redis`: the `kv` capability on Redis. The only module that loads the `redis`
+// client (an optional peer dependency): importing `witline` never does.
+export { RedisStore, type RedisStoreOptions, type RedisClient } from './store.js';
+export { isAsyncKvStore, type AsyncKvStore, type KvStoreStats } from '../host/async-kv.js';
+export { StoreUnavailableError, StoreValueTooLargeError } from '../core/errors.js';

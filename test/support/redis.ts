@@ -1,0 +1,124 @@
+// A real Redis for the tests, never a mock: `$REDIS_URL` when it is set, otherwise a
+// `redis-server` from PATH started on a free port as a child process (nothing saved to
+// disk) and stopped after. Tests that stop, freeze or restart the server always start
+// their own. Readiness is read from the server's log ("Ready to accept connections"),
+// not waited for.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createClient } from 'redis';
+
+/** A `redis-server` child process of this test run. */
+export interface OwnRedis {
+  url: string;
+  port: number;
+  /** Stop the server (SIGTERM) and wait for it to exit. */
+  stop(): Promise<void>;
+  /** Start it again on the same port (empty: it keeps nothing). */
+  start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing, as a hung or partitioned one. */
+  freeze(): void;
+  /** SIGCONT after `freeze()`. */
+  thaw(): void;
+}
+
+const MISSING =
+  'the Redis tests need a Redis server: `redis-server` is not on PATH. Install it (Debian: `apt-get install redis-server`) or set REDIS_URL=redis://host:port to use a running one.';
+
+// Bounds a start that never reports readiness (a broken install); a start takes milliseconds.
+const START_LIMIT_MS = 10_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Spawn redis-server on `port`; resolves once it accepts connections, rejects with its log if it exits first. */
+function launch(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error(`redis-server on port ${port} did not get ready within ${START_LIMIT_MS} ms:\n${log}`)), START_LIMIT_MS);
+    child.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'ENOENT' ? new Error(MISSING) : err));
+    child.once('exit', (code) => fail(new Error(`redis-server on port ${port} exited (${code}) before it was ready:\n${log}`)));
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (!log.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout!.off('data', onData);
+      child.stdout!.resume(); // keep draining its log, or a full pipe would block the server
+      resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  });
+}
+
+/** Start a `redis-server` of our own on a free port. Fails (with what is missing) where there is none. */
+export async function startOwnRedis(): Promise<OwnRedis> {
+  let port = 0;
+  let child: ChildProcess | undefined;
+  // A free port can be taken between our probe and the server's bind: try another.
+  for (let attempt = 0; !child; attempt++) {
+    port = await freePort();
+    try {
+      child = await launch(port);
+    } catch (err) {
+      if (attempt >= 4 || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
+  const kill = () => child?.kill('SIGKILL');
+  process.once('exit', kill);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGCONT'); // a frozen server cannot act on SIGTERM
+      c.kill('SIGTERM');
+      await once(c, 'exit');
+    },
+    async start() {
+      if (child) throw new Error('redis-server is already running');
+      child = await launch(port);
+    },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
+  };
+}
+
+/** A Redis to run against: `$REDIS_URL`, or one of our own. `close()` stops ours. */
+export async function testRedis(): Promise<{ url: string; close(): Promise<void> }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, close: async () => {} };
+  const own = await startOwnRedis();
+  return { url: own.url, close: () => own.stop() };
+}
+
+/** A key prefix no other test (or run, on a shared `$REDIS_URL`) uses. */
+export function uniquePrefix(name: string): string {
+  return `witline-test:${name}:${randomUUID()}:`;
+}
+
+/** A plain node-redis client, to look at what the store wrote (raw keys, PTTL) from the server's side. */
+export async function inspector(url: string) {
+  const client = createClient({ url });
+  client.on('error', () => {}); // failures surface through the commands a test sends
+  await client.connect();
+  return client;
+}
