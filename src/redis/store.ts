@@ -1,53 +1,14 @@
-// node-redis (`redis`), not ioredis: it is the client Redis itself maintains and now
-// recommends, promise-native with its own TypeScript types, and it has the two switches
-// this store needs: `disableOfflineQueue` (commands fail at once while disconnected
-// instead of piling up) and a `reconnectStrategy` function (our bounded backoff).
-// ioredis is still maintained, but Redis points new projects at node-redis, where new
-// server features land first. node-redis's per-command `timeout` covers a command only
-// until it is written, so the deadline of each operation is kept here, around the call.
-import { ClientClosedError, ClientOfflineError, createClient, ErrorReply, RESP_TYPES, type RedisArgument, type RedisClientType } from 'redis';
-import { InvalidConfigError, StoreUnavailableError, StoreValueTooLargeError } from '../core/errors.js';
+import { ClientClosedError, ClientOfflineError, ErrorReply, RESP_TYPES, type RedisArgument } from 'redis';
+import { StoreUnavailableError, StoreValueTooLargeError } from '../core/errors.js';
 import type { AsyncKvStore, KvStoreStats } from '../host/async-kv.js';
 import { decodeCounter, encodeCounter, notACounter } from '../host/kv.js';
+import { settings, type RedisClient, type RedisStoreOptions, type Settings } from './options.js';
 import { CAS, INCR, type Script } from './scripts.js';
-
-/** The part of a node-redis client the store uses: any `createClient()` result fits. */
-export type RedisClient = Pick<RedisClientType, 'sendCommand' | 'isReady' | 'isOpen' | 'on' | 'off' | 'destroy' | 'close'>;
-
-/** Options for {@link RedisStore}. */
-export interface RedisStoreOptions {
-  /** `redis[s]://[[user][:password]@]host[:port][/db]`. Required unless `client` is given. */
-  url?: string;
-  /**
-   * A node-redis client of your own (e.g. with TLS or Sentinel settings). The store neither
-   * connects nor closes it, and its own `disableOfflineQueue`/`reconnectStrategy` apply;
-   * the store still refuses operations at once while it is not ready.
-   */
-  client?: RedisClient;
-  /** Prepended to every key, so that several applications share one Redis. Default `'witline:'`. */
-  keyPrefix?: string;
-  /** Deadline of each operation, in ms, from call to answer. Default 50. */
-  timeoutMs?: number;
-  /** Deadline of one connection attempt and of `ready()`, in ms. Default 2,000. */
-  connectTimeoutMs?: number;
-  /** Largest value `set` and `compareAndSwap` write, in bytes. Default 1 MiB. */
-  maxValueBytes?: number;
-  /** Commands waiting for Redis at most; past it, operations fail at once (a stalled server must not grow a backlog). Default 1,000. */
-  maxPending?: number;
-  /** Reconnection backoff: the delay doubles from `minDelayMs` up to `maxDelayMs` (with jitter), retrying for as long as the store is open. Defaults 20 and 1,000. */
-  reconnect?: { minDelayMs?: number; maxDelayMs?: number };
-}
 
 // Bulk strings as Buffers: values are bytes, never decoded as UTF-8.
 const AS_BYTES = { [RESP_TYPES.BLOB_STRING]: Buffer } as const;
 // Redis refuses a PX whose expiry overflows its 64-bit ms clock; 2^53 ms (285,000 years) is far from it and "never" in practice.
 const MAX_PX = Number.MAX_SAFE_INTEGER;
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidConfigError(`RedisStore: ${name} must be a positive number, got ${value}`);
-  return value;
-}
 
 /** A TTL as the scripts and `PX` take it: '0' for none (ttl <= 0, as in MemoryStore), else whole ms. */
 function px(ttlMs: number): string {
@@ -73,66 +34,42 @@ function bytes(value: Uint8Array): Buffer {
  */
 export class RedisStore implements AsyncKvStore {
   readonly asynchronous = true as const;
-  readonly #client: RedisClient;
-  readonly #owned: boolean;
-  readonly #prefix: string;
-  readonly #timeoutMs: number;
-  readonly #connectTimeoutMs: number;
-  readonly #maxValueBytes: number;
+  readonly #settings: Settings;
+  #client: RedisClient;
+  #closed = false;
   readonly #stats = { operations: 0, failures: 0, timeouts: 0, offline: 0, reconnects: 0 };
   #lastError: unknown;
+  /** Commands sent and not yet settled, and since when none has been answered (for stall detection). */
+  #pending = 0;
+  #silentSince = 0;
+  readonly #readyWaiters = new Set<() => void>();
   readonly #onError = (err: unknown) => (this.#lastError = err);
   readonly #onReconnecting = () => this.#stats.reconnects++;
+  readonly #onReady = () => {
+    for (const wake of this.#readyWaiters) wake();
+    this.#readyWaiters.clear();
+  };
 
   constructor(options: RedisStoreOptions) {
-    this.#prefix = options.keyPrefix ?? 'witline:';
-    this.#timeoutMs = positive('timeoutMs', options.timeoutMs, 50);
-    this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 2_000);
-    this.#maxValueBytes = positive('maxValueBytes', options.maxValueBytes, 1 << 20);
-    const maxPending = positive('maxPending', options.maxPending, 1_000);
-    const minDelay = positive('reconnect.minDelayMs', options.reconnect?.minDelayMs, 20);
-    const maxDelay = Math.max(minDelay, positive('reconnect.maxDelayMs', options.reconnect?.maxDelayMs, 1_000));
-    if (options.client) {
-      this.#client = options.client;
-      this.#owned = false;
-    } else {
-      if (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url)) {
-        throw new InvalidConfigError(`RedisStore: url must be a redis:// or rediss:// URL, got ${JSON.stringify(options.url)}`);
-      }
-      const client = createClient({
-        url: options.url,
-        disableOfflineQueue: true,
-        commandsQueueMaxLength: maxPending,
-        socket: {
-          connectTimeout: this.#connectTimeoutMs,
-          // Exponential, capped, with jitter so that many gateway processes do not reconnect in lockstep; never gives up.
-          reconnectStrategy: (retries) => Math.round(Math.min(maxDelay, minDelay * 2 ** Math.min(retries, 30)) * (0.5 + Math.random() / 2)),
-        },
-      });
-      this.#client = client;
-      this.#owned = true;
-      // connect() settles once connected (retrying meanwhile) or when the store is closed; failures reach #onError.
-      client.connect().catch(this.#onError);
-    }
-    // Without an 'error' listener, node-redis's EventEmitter would throw on every failed attempt.
-    this.#client.on('error', this.#onError);
-    this.#client.on('reconnecting', this.#onReconnecting);
+    this.#settings = settings(options);
+    this.#client = options.client ?? this.#open();
+    this.#listen(this.#client);
   }
 
   /** Resolves once connected; rejects with `StoreUnavailableError` if not within `connectTimeoutMs`. */
   ready(): Promise<void> {
     if (this.#client.isReady) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const done = () => {
+      const wake = () => {
         clearTimeout(timer);
-        this.#client.off('ready', done);
         resolve();
       };
       const timer = setTimeout(() => {
-        this.#client.off('ready', done);
-        reject(new StoreUnavailableError('offline', `kv: Redis not reachable within ${this.#connectTimeoutMs} ms${this.#why()}`, { cause: this.#lastError }));
-      }, this.#connectTimeoutMs);
-      this.#client.on('ready', done);
+        this.#readyWaiters.delete(wake);
+        const ms = this.#settings.connectTimeoutMs;
+        reject(new StoreUnavailableError('offline', `kv: Redis not reachable within ${ms} ms${this.#why()}`, { cause: this.#lastError }));
+      }, this.#settings.connectTimeoutMs);
+      this.#readyWaiters.add(wake);
     });
   }
 
@@ -142,27 +79,28 @@ export class RedisStore implements AsyncKvStore {
 
   /** Close the connection this store opened (a client given in the options stays open). Pending operations reject. */
   async close(): Promise<void> {
-    this.#client.off('reconnecting', this.#onReconnecting);
-    if (!this.#owned) return void this.#client.off('error', this.#onError);
-    if (this.#client.isReady) {
+    this.#closed = true;
+    const client = this.#client;
+    client.off('reconnecting', this.#onReconnecting);
+    client.off('ready', this.#onReady);
+    if (!this.#settings.open) return void client.off('error', this.#onError);
+    if (client.isReady) {
       // A graceful close waits for pending replies, so it is bounded like any operation.
-      const closed = this.#client.close().catch(() => {});
-      await Promise.race([closed, new Promise((r) => setTimeout(r, this.#timeoutMs).unref())]);
+      const closed = client.close().catch(() => {});
+      await Promise.race([closed, new Promise((r) => setTimeout(r, this.#settings.timeoutMs).unref())]);
     }
-    if (this.#client.isOpen) this.#client.destroy();
+    if (client.isOpen) client.destroy();
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    const value = await this.#run<Buffer | null>(() => [['GET', this.#key(key)]]);
+    const value = await this.#run<Buffer | null>(['GET', this.#key(key)]);
     return value ?? undefined;
   }
 
   async set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
     this.#checkSize(value);
     const ttl = px(ttlMs);
-    const args: RedisArgument[] = ['SET', this.#key(key), bytes(value)];
-    if (ttl !== '0') args.push('PX', ttl);
-    await this.#run(() => [args]);
+    await this.#run(ttl === '0' ? ['SET', this.#key(key), bytes(value)] : ['SET', this.#key(key), bytes(value), 'PX', ttl]);
   }
 
   async incr(key: string, delta: bigint, ttlMs: number): Promise<bigint> {
@@ -179,33 +117,30 @@ export class RedisStore implements AsyncKvStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run(() => [['DEL', this.#key(key)]]);
+    await this.#run(['DEL', this.#key(key)]);
   }
 
   #key(key: string): string {
-    return this.#prefix + key;
+    return this.#settings.keyPrefix + key;
   }
 
   #checkSize(value: Uint8Array): void {
-    if (value.byteLength > this.#maxValueBytes) throw new StoreValueTooLargeError(value.byteLength, this.#maxValueBytes);
+    const limit = this.#settings.maxValueBytes;
+    if (value.byteLength > limit) throw new StoreValueTooLargeError(value.byteLength, limit);
   }
 
   /** Run a script by its SHA; on NOSCRIPT (a restarted or flushed server) by its source, which caches it again. */
   #eval<T>(s: Script, key: string, argv: RedisArgument[]): Promise<T> {
     const k = this.#key(key);
-    return this.#run<T>(() => [
-      ['EVALSHA', s.sha, '1', k, ...argv],
-      ['EVAL', s.source, '1', k, ...argv],
-    ]);
+    return this.#run<T>(['EVALSHA', s.sha, '1', k, ...argv], ['EVAL', s.source, '1', k, ...argv]);
   }
 
   /**
-   * Send a command under the deadline. `attempts()` lists the command and, for scripts,
-   * its fallback on NOSCRIPT; both fit in the one deadline. When the deadline passes, the
-   * abort signal drops a command still queued in the client; one already written is
-   * answered later and its answer ignored (Redis offers no way to take it back).
+   * Send a command (and its fallback on NOSCRIPT) under one deadline. When the deadline
+   * passes, the abort signal drops a command still queued in the client; one already
+   * written is answered later and its answer ignored (Redis offers no way to take it back).
    */
-  async #run<T>(attempts: () => RedisArgument[][]): Promise<T> {
+  async #run<T>(command: RedisArgument[], fallback?: RedisArgument[]): Promise<T> {
     this.#stats.operations++;
     if (!this.#client.isReady) throw this.#fail(new StoreUnavailableError('offline', `kv: Redis is not connected${this.#why()}`, { cause: this.#lastError }));
     const abort = new AbortController();
@@ -213,16 +148,15 @@ export class RedisStore implements AsyncKvStore {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abort.abort();
-        reject(new StoreUnavailableError('timeout', `kv: Redis did not answer within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
+        reject(new StoreUnavailableError('timeout', `kv: Redis did not answer within ${this.#settings.timeoutMs} ms`));
+        this.#checkStall();
+      }, this.#settings.timeoutMs);
     });
     const send = async (): Promise<T> => {
-      const [first, fallback] = attempts();
-      const options = { typeMapping: AS_BYTES, abortSignal: abort.signal };
       try {
-        return await this.#client.sendCommand<T>(first, options);
+        return await this.#send<T>(command, abort.signal);
       } catch (err) {
-        if (fallback && err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) return await this.#client.sendCommand<T>(fallback, options);
+        if (fallback && err instanceof ErrorReply && err.message.startsWith('NOSCRIPT')) return await this.#send<T>(fallback, abort.signal);
         throw err;
       }
     };
@@ -233,6 +167,53 @@ export class RedisStore implements AsyncKvStore {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** One command on the current connection, counted as pending until it settles. */
+  #send<T>(args: RedisArgument[], signal: AbortSignal): Promise<T> {
+    const client = this.#client;
+    if (this.#pending++ === 0) this.#silentSince = performance.now();
+    const settled = () => {
+      if (client !== this.#client) return; // a dropped connection's: no longer counted
+      this.#pending--;
+      this.#silentSince = performance.now();
+    };
+    const sent = client.sendCommand<T>(args, { typeMapping: AS_BYTES, abortSignal: signal });
+    sent.then(settled, settled);
+    return sent;
+  }
+
+  /**
+   * After a timeout: if the connection has had commands outstanding and no answer for
+   * `stallMs`, it is dead in all but name (a vanished host, a partition): drop it and open
+   * another. Its pending commands reject; their operations have deadlines of their own.
+   */
+  #checkStall(): void {
+    const open = this.#settings.open;
+    if (!open || this.#closed || this.#pending === 0 || performance.now() - this.#silentSince < this.#settings.stallMs) return;
+    const stalled = this.#client;
+    stalled.off('reconnecting', this.#onReconnecting);
+    stalled.off('ready', this.#onReady);
+    this.#lastError = new Error(`no answer from Redis for ${this.#settings.stallMs} ms: reconnecting`);
+    this.#stats.reconnects++;
+    this.#client = this.#open();
+    this.#listen(this.#client);
+    this.#pending = 0;
+    stalled.destroy();
+  }
+
+  #open(): RedisClient {
+    const client = this.#settings.open!();
+    // connect() settles once connected (retrying meanwhile) or when the client is destroyed; failures reach #onError.
+    client.connect().catch(this.#onError);
+    return client;
+  }
+
+  #listen(client: RedisClient): void {
+    // Without an 'error' listener, node-redis's EventEmitter would throw on every failed attempt.
+    client.on('error', this.#onError);
+    client.on('reconnecting', this.#onReconnecting);
+    client.on('ready', this.#onReady);
   }
 
   /** Count a failure and give it its typed form. */

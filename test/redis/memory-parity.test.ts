@@ -54,7 +54,8 @@ it('gives the same answers as MemoryStore to the same operations', async () => {
       const memory = new MemoryStore();
       for (const k of ['a', 'b', 'c']) await store.delete(k);
       for (const o of ops) {
-        const expected = o.op === 'cas' && o.expected === 'current' ? memory.get(o.key) : o.op === 'cas' ? o.expected : undefined;
+        // 'current': expect what the key holds now (a swap that succeeds), read from MemoryStore.
+        const expected = o.op !== 'cas' ? undefined : o.expected === 'current' ? memory.get(o.key) : o.expected;
         const [m, r] = await Promise.all([outcome(() => apply(memory, o, expected)), outcome(() => apply(store, o, expected))]);
         expect(
           r,

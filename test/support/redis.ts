@@ -103,16 +103,29 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   };
 }
 
-/** A Redis to run against: `$REDIS_URL`, or one of our own. `close()` stops ours. */
+// Every key the tests write starts with this, then a name and a UUID (uniquePrefix).
+const TEST_PREFIX = `witline-test:${randomUUID()}:`;
+
+/**
+ * A Redis to run against: `$REDIS_URL`, or one of our own. `close()` stops ours, or on a
+ * shared `$REDIS_URL` deletes the keys this process's tests wrote (under uniquePrefix).
+ */
 export async function testRedis(): Promise<{ url: string; close(): Promise<void> }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, close: async () => {} };
+  const url = process.env.REDIS_URL;
+  if (url) return { url, close: () => removeTestKeys(url) };
   const own = await startOwnRedis();
   return { url: own.url, close: () => own.stop() };
 }
 
 /** A key prefix no other test (or run, on a shared `$REDIS_URL`) uses. */
 export function uniquePrefix(name: string): string {
-  return `witline-test:${name}:${randomUUID()}:`;
+  return `${TEST_PREFIX}${name}:${randomUUID()}:`;
+}
+
+async function removeTestKeys(url: string): Promise<void> {
+  const client = await inspector(url);
+  for await (const keys of client.scanIterator({ MATCH: `${TEST_PREFIX}*`, COUNT: 1000 })) if (keys.length) await client.del(keys);
+  await client.close();
 }
 
 /** A plain node-redis client, to look at what the store wrote (raw keys, PTTL) from the server's side. */
