@@ -17,7 +17,7 @@ it('times every operation out at its deadline while Redis hangs, then answers ag
   await store.ready();
   await store.set('k', new Uint8Array([1]), 0);
 
-  redis.freeze();
+  await redis.freeze();
   const started = performance.now();
   const results = await Promise.allSettled([
     store.get('k'),

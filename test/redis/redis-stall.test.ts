@@ -15,7 +15,7 @@ it('replaces a connection with no answer for stallMs, and recovers through the n
   await store.ready();
   await store.set('k', new Uint8Array([1]), 0);
 
-  redis.freeze();
+  await redis.freeze();
   // Operations time out one after another until the connection has been silent for stallMs.
   const reasons: string[] = [];
   while (store.stats().reconnects === 0) {

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
 
@@ -17,8 +18,8 @@ export interface OwnRedis {
   stop(): Promise<void>;
   /** Start it again on the same port (empty: it keeps nothing). */
   start(): Promise<void>;
-  /** SIGSTOP: the server keeps its connections but answers nothing, as a hung or partitioned one. */
-  freeze(): void;
+  /** SIGSTOP: the server keeps its connections but answers nothing, as a hung or partitioned one. Returns once it is stopped. */
+  freeze(): Promise<void>;
   /** SIGCONT after `freeze()`. */
   thaw(): void;
 }
@@ -98,7 +99,18 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       if (child) throw new Error('redis-server is already running');
       child = await launch(port);
     },
-    freeze: () => void child?.kill('SIGSTOP'),
+    async freeze() {
+      if (!child?.pid) throw new Error('redis-server is not running');
+      child.kill('SIGSTOP');
+      // The signal is delivered asynchronously: wait until the kernel reports it stopped
+      // ('T' in /proc, on Linux), so that no command sent after this is answered.
+      const stat = `/proc/${child.pid}/stat`;
+      if (!existsSync(stat)) return;
+      for (let polls = 0; !/^\d+ \(.*\) T/.test(readFileSync(stat, 'utf8')); polls++) {
+        if (polls > 10_000) throw new Error('redis-server did not stop on SIGSTOP');
+        await new Promise((r) => setImmediate(r));
+      }
+    },
     thaw: () => void child?.kill('SIGCONT'),
   };
 }
