@@ -149,7 +149,6 @@ export class RedisStore implements AsyncKvStore {
       timer = setTimeout(() => {
         abort.abort();
         reject(new StoreUnavailableError('timeout', `kv: Redis did not answer within ${this.#settings.timeoutMs} ms`));
-        this.#checkStall();
       }, this.#settings.timeoutMs);
     });
     const send = async (): Promise<T> => {
@@ -163,6 +162,7 @@ export class RedisStore implements AsyncKvStore {
     try {
       return await Promise.race([send(), deadline]);
     } catch (err) {
+      this.#checkStall(); // on any failure: a full queue of unanswered commands times nothing out
       throw this.#fail(err);
     } finally {
       clearTimeout(timer);
@@ -173,18 +173,23 @@ export class RedisStore implements AsyncKvStore {
   #send<T>(args: RedisArgument[], signal: AbortSignal): Promise<T> {
     const client = this.#client;
     if (this.#pending++ === 0) this.#silentSince = performance.now();
-    const settled = () => {
+    // Only a reply from Redis (a value or an error reply) shows the connection alive; a
+    // command refused by the client (queue full, aborted) says nothing about it.
+    const settled = (answered: boolean) => {
       if (client !== this.#client) return; // a dropped connection's: no longer counted
       this.#pending--;
-      this.#silentSince = performance.now();
+      if (answered) this.#silentSince = performance.now();
     };
     const sent = client.sendCommand<T>(args, { typeMapping: AS_BYTES, abortSignal: signal });
-    sent.then(settled, settled);
+    sent.then(
+      () => settled(true),
+      (err) => settled(err instanceof ErrorReply),
+    );
     return sent;
   }
 
   /**
-   * After a timeout: if the connection has had commands outstanding and no answer for
+   * After a failure: if the connection has had commands outstanding and no answer for
    * `stallMs`, it is dead in all but name (a vanished host, a partition): drop it and open
    * another. Its pending commands reject; their operations have deadlines of their own.
    */
