@@ -36,7 +36,7 @@ export interface RedisStoreOptions {
   stallMs?: number;
   /** Largest value `set` and `compareAndSwap` write, in bytes. Default 1 MiB. */
   maxValueBytes?: number;
-  /** Commands awaiting Redis at most; past it, operations fail at once (a stalled server must not grow a backlog). Default 1,000. */
+  /** Commands awaiting Redis at most; past it, operations fail at once (a stalled server must not grow a backlog). Default 10,000. */
   maxPending?: number;
   /** Reconnection backoff: the delay doubles from `minDelayMs` up to `maxDelayMs` (with jitter), retrying for as long as the store is open. Defaults 20 and 1,000. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
@@ -63,7 +63,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 export function settings(options: RedisStoreOptions): Settings {
   const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 2_000);
-  const maxPending = positive('maxPending', options.maxPending, 1_000);
+  const maxPending = positive('maxPending', options.maxPending, 10_000);
   const minDelay = positive('reconnect.minDelayMs', options.reconnect?.minDelayMs, 20);
   const maxDelay = Math.max(minDelay, positive('reconnect.maxDelayMs', options.reconnect?.maxDelayMs, 1_000));
   const base = {
