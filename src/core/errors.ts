@@ -324,3 +324,25 @@ export function rebuildError(s: SerializedError): WitlineError {
 function stageList(stages: readonly string[]): string {
   return stages.length === 1 ? `stage '${stages[0]}'` : `stages ${stages.map((s) => `'${s}'`).join(', ')}`;
 }
+
+/**
+ * The shared key-value store did not answer: its connection is down (operations fail at
+ * once rather than queue), the operation ran past the store's deadline, or the store
+ * replied with an error. Nothing was promised about the operation's effect: a timed-out
+ * write may or may not have happened.
+ */
+export class StoreUnavailableError extends WitlineError {
+  /** `'offline'`: not connected; `'timeout'`: past the deadline; `'error'`: the store or its client failed. */
+  readonly reason: 'offline' | 'timeout' | 'error';
+  constructor(reason: 'offline' | 'timeout' | 'error', message: string, options?: { cause?: unknown }) {
+    super('WITLINE_STORE_UNAVAILABLE', 503, message, { ...options, headers: [['retry-after', '1']] });
+    this.reason = reason;
+  }
+}
+
+/** A value larger than the store's `maxValueBytes` was refused (nothing was written). */
+export class StoreValueTooLargeError extends WitlineError {
+  constructor(size: number, limit: number) {
+    super('WITLINE_STORE_VALUE_TOO_LARGE', 500, `kv: a value of ${size} bytes exceeds the store's limit of ${limit} bytes`);
+  }
+}
