@@ -83,7 +83,9 @@ export async function loadEachStage(loaded: LoadedConfig, built: BuiltStages, lo
         await p.ready();
       } catch (err) {
         const entry = loaded.config.stages[i];
-        issues.push(loaded.issueAt(['stages', i, 'component' in entry ? 'component' : 'options'], (err as Error).message));
+        // A guest refusing its settings is about `config`; anything else about the component itself.
+        const field = !('component' in entry) ? 'options' : (err as { code?: string }).code === 'WITLINE_GUEST_CONFIG' && entry.config ? 'config' : 'component';
+        issues.push(loaded.issueAt(['stages', i, field], (err as Error).message));
       } finally {
         await p.close();
       }
