@@ -138,8 +138,10 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (parseErrors.length > 0 || !tree) {
-    const issues = parseErrors.map((e) => ({ field: '(json)', ...position(text, e.offset), message: `JSON syntax: ${printParseErrorCode(e.error)}` }));
-    throw new ConfigFileError(abs, issues.length ? issues : [{ field: '(json)', line: 1, column: 1, message: 'the file is empty' }]);
+    // The first syntax error only: the parser's later ones follow from it.
+    const e = parseErrors[0];
+    const issue = e ? { field: '(json)', ...position(text, e.offset), message: `JSON syntax: ${printParseErrorCode(e.error)}` } : undefined;
+    throw new ConfigFileError(abs, [issue ?? { field: '(json)', line: 1, column: 1, message: 'the file is empty' }]);
   }
   const issueAt = (path: Array<string | number>, message: string, atKey = false): ConfigIssue => {
     let node = nearest(tree, path);
