@@ -57,6 +57,7 @@ export class CliMetrics {
 
   /** In a cluster worker: answer the primary's scrapes with this registry. */
   shareWithPrimary(): void {
+    new AggregatorRegistry(); // in a worker, this is what makes prom-client answer the primary's requests
     AggregatorRegistry.setRegistries([this.registry]);
   }
 }

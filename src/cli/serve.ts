@@ -35,17 +35,35 @@ export async function serve(opts: ServeOptions): Promise<void> {
   await serveHere(loaded, opts);
 }
 
+/** What a worker tells the primary once its server listens (over the cluster's IPC channel). */
+interface ListeningMessage {
+  witline: 'listening';
+  url: string;
+  stages: string[];
+  upstream: string | null;
+}
+const isListening = (m: unknown): m is ListeningMessage => (m as ListeningMessage | null)?.witline === 'listening';
+
 async function primary(loaded: LoadedConfig, workers: number, log: Pino): Promise<void> {
   const metrics = loaded.config.metrics;
   let stopping = false;
-  let listening = 0;
-  cluster.on('listening', (worker, address) => {
-    // Each worker logs its own `listening`; the primary says when all of them serve.
-    if (++listening === workers) log.info({ workers }, 'all workers listening');
+  const ready = new Set<number>();
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isListening(message) || ready.has(worker.id)) return;
+    ready.add(worker.id);
+    // The same `listening` line as a single process, once every worker serves.
+    if (ready.size === workers) log.info({ url: message.url, stages: message.stages, upstream: message.upstream, workers }, 'listening');
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    // A worker that died before it served would die again (a component that cannot load): give up rather than loop.
+    if (!ready.has(worker.id)) {
+      log.error({ worker: worker.process.pid, code, signal }, 'a worker exited before it listened; stopping');
+      stop(1);
+      return;
+    }
     log.error({ worker: worker.process.pid, code, signal }, 'worker exited; starting another');
+    ready.delete(worker.id);
     cluster.fork();
   });
   for (let i = 0; i < workers; i++) cluster.fork();
@@ -53,13 +71,13 @@ async function primary(loaded: LoadedConfig, workers: number, log: Pino): Promis
     const server = await listenMetrics(renderCluster(), metrics.port, metrics.host);
     log.info({ url: urlOf(server.address()) + '/metrics' }, 'metrics listening');
   }
-  const stop = () => {
+  const stop = (code = 0) => {
     stopping = true;
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-    cluster.disconnect(() => process.exit(0));
+    cluster.disconnect(() => process.exit(code));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => stop());
+  process.once('SIGTERM', () => stop());
 }
 
 async function serveHere(loaded: LoadedConfig, opts: ServeOptions): Promise<void> {
@@ -69,7 +87,12 @@ async function serveHere(loaded: LoadedConfig, opts: ServeOptions): Promise<void
   const gateway: Gateway = new Gateway(first, log, metrics);
   const c = loaded.config;
   const url = await gateway.listen(overrides.port ?? c.listen?.port ?? 8080, overrides.host ?? c.listen?.host ?? '127.0.0.1');
-  log.info({ url, stages: first.built.stages.map((s) => s.name), upstream: overrides.upstream ?? c.upstream ?? null }, 'listening');
+  const listening = { url, stages: first.built.stages.map((s) => s.name), upstream: overrides.upstream ?? c.upstream ?? null };
+  if (cluster.isWorker) {
+    // The primary logs `listening` once every worker does.
+    log.info(listening, 'worker listening');
+    process.send?.({ witline: 'listening', ...listening } satisfies ListeningMessage);
+  } else log.info(listening, 'listening');
   if (metrics && cluster.isWorker) metrics.shareWithPrimary();
   else if (metrics && c.metrics) {
     const server = await listenMetrics(renderRegistry(metrics.registry), c.metrics.port, c.metrics.host);
