@@ -78,10 +78,10 @@ export async function runToEnd(args: string[]): Promise<{ code: number | null; s
 /** A temporary folder for config files. */
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'witline-cli-'));
 
-/** Write a config file whole at once (a rename), as editors do, so a watcher never sees half of it. */
+/** Write a file whole at once (a rename), as editors do, so a watcher never sees half of it. Objects are written as JSON. */
 export function writeConfig(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  writeFileSync(tmp, typeof value === 'string' || value instanceof Uint8Array ? value : JSON.stringify(value, null, 2));
   renameSync(tmp, file);
 }
 
