@@ -12,6 +12,8 @@ export default defineConfig({
     'redis/index': 'src/redis/index.ts',
     // The entry of pooled stages' worker threads: a file of its own, as piscina loads it by path.
     'pool/worker': 'src/pool/worker.ts',
+    // The `witline` command (package.json `bin`); its hashbang line is kept from the source. Its dependencies load only here.
+    'cli/main': 'src/cli/main.ts',
   },
   format: ['esm'],
   dts: true,
