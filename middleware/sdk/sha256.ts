@@ -17,46 +17,89 @@ const K: usize = memory.data<u32>([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-// The message schedule. One static scratch area is enough: a guest is single-threaded
-// and `compress` never re-enters itself.
-const W: usize = memory.data(64 * 4, 16);
-
 /** Size of a SHA-256 digest in bytes. */
 export const SHA256_BYTES: i32 = 32;
 /** SHA-256 block size in bytes (the HMAC key block). */
 export const SHA256_BLOCK: i32 = 64;
 
+// FIPS 180-4's functions (4.2 to 4.7). Ch and Maj are written with one operation fewer
+// than the textbook form.
 // @ts-ignore: decorator
-@inline function rotr(x: u32, n: u32): u32 {
-  return (x >>> n) | (x << (32 - n));
-}
+@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+// @ts-ignore: decorator
+@inline function sigma0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
+// @ts-ignore: decorator
+@inline function sigma1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
+// @ts-ignore: decorator
+@inline function ch(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
+// @ts-ignore: decorator
+@inline function maj(a: u32, b: u32, c: u32): u32 { return (a & b) | (c & (a | b)); }
+/** The big-endian message word at `p + offset`. */
+// @ts-ignore: decorator
+@inline function word(p: usize, offset: usize): u32 { return bswap<u32>(load<u32>(p + offset)); }
 
-/** Absorb the 64-byte block at `p` into the eight words at `h`. */
-function compress(h: usize, p: usize): void {
-  for (let i: usize = 0; i < 16; i++) store<u32>(W + (i << 2), bswap<u32>(load<u32>(p + (i << 2))));
-  for (let i: usize = 16; i < 64; i++) {
-    const w15 = load<u32>(W + ((i - 15) << 2));
-    const w2 = load<u32>(W + ((i - 2) << 2));
-    const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + (i << 2), load<u32>(W + ((i - 16) << 2)) + s0 + load<u32>(W + ((i - 7) << 2)) + s1);
+/**
+ * Absorb `blocks` 64-byte blocks at `p` into the eight words at `state`.
+ *
+ * Everything lives in locals, which V8 keeps in registers: the state a..h and the
+ * message schedule as a sliding window of 16 words, w0..w15, expanded in place
+ * (W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], with W[t-16] the word it
+ * replaces). Sixteen rounds are written out: after eight the roles of a..h are back
+ * where they started, and after sixteen so are the window's, so the 64 rounds are
+ * that block four times, with no moves between rounds (each round updates d and h of
+ * its naming). The constants are read with immediate offsets from K.
+ */
+function compress(state: usize, p: usize, blocks: i32): void {
+  let a = load<u32>(state, 0), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
+  let e = load<u32>(state, 16), f = load<u32>(state, 20), g = load<u32>(state, 24), h = load<u32>(state, 28);
+  for (; blocks > 0; blocks--, p += 64) {
+    const a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = h;
+    let w0 = word(p, 0); let w1 = word(p, 4); let w2 = word(p, 8); let w3 = word(p, 12);
+    let w4 = word(p, 16); let w5 = word(p, 20); let w6 = word(p, 24); let w7 = word(p, 28);
+    let w8 = word(p, 32); let w9 = word(p, 36); let w10 = word(p, 40); let w11 = word(p, 44);
+    let w12 = word(p, 48); let w13 = word(p, 52); let w14 = word(p, 56); let w15 = word(p, 60);
+    let t: u32;
+    for (let k = K; ; k += 64) {
+      t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(k, 0) + w0; d += t; h = t + bigSigma0(a) + maj(a, b, c);
+      t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(k, 4) + w1; c += t; g = t + bigSigma0(h) + maj(h, a, b);
+      t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(k, 8) + w2; b += t; f = t + bigSigma0(g) + maj(g, h, a);
+      t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(k, 12) + w3; a += t; e = t + bigSigma0(f) + maj(f, g, h);
+      t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(k, 16) + w4; h += t; d = t + bigSigma0(e) + maj(e, f, g);
+      t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(k, 20) + w5; g += t; c = t + bigSigma0(d) + maj(d, e, f);
+      t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(k, 24) + w6; f += t; b = t + bigSigma0(c) + maj(c, d, e);
+      t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(k, 28) + w7; e += t; a = t + bigSigma0(b) + maj(b, c, d);
+      t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(k, 32) + w8; d += t; h = t + bigSigma0(a) + maj(a, b, c);
+      t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(k, 36) + w9; c += t; g = t + bigSigma0(h) + maj(h, a, b);
+      t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(k, 40) + w10; b += t; f = t + bigSigma0(g) + maj(g, h, a);
+      t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(k, 44) + w11; a += t; e = t + bigSigma0(f) + maj(f, g, h);
+      t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(k, 48) + w12; h += t; d = t + bigSigma0(e) + maj(e, f, g);
+      t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(k, 52) + w13; g += t; c = t + bigSigma0(d) + maj(d, e, f);
+      t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(k, 56) + w14; f += t; b = t + bigSigma0(c) + maj(c, d, e);
+      t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(k, 60) + w15; e += t; a = t + bigSigma0(b) + maj(b, c, d);
+      if (k == K + 192) break;
+      w0 += sigma0(w1) + w9 + sigma1(w14);
+      w1 += sigma0(w2) + w10 + sigma1(w15);
+      w2 += sigma0(w3) + w11 + sigma1(w0);
+      w3 += sigma0(w4) + w12 + sigma1(w1);
+      w4 += sigma0(w5) + w13 + sigma1(w2);
+      w5 += sigma0(w6) + w14 + sigma1(w3);
+      w6 += sigma0(w7) + w15 + sigma1(w4);
+      w7 += sigma0(w8) + w0 + sigma1(w5);
+      w8 += sigma0(w9) + w1 + sigma1(w6);
+      w9 += sigma0(w10) + w2 + sigma1(w7);
+      w10 += sigma0(w11) + w3 + sigma1(w8);
+      w11 += sigma0(w12) + w4 + sigma1(w9);
+      w12 += sigma0(w13) + w5 + sigma1(w10);
+      w13 += sigma0(w14) + w6 + sigma1(w11);
+      w14 += sigma0(w15) + w7 + sigma1(w12);
+      w15 += sigma0(w0) + w8 + sigma1(w13);
+    }
+    a += a0; b += b0; c += c0; d += d0; e += e0; f += f0; g += g0; h += h0;
   }
-  let a = load<u32>(h, 0), b = load<u32>(h, 4), c = load<u32>(h, 8), d = load<u32>(h, 12);
-  let e = load<u32>(h, 16), f = load<u32>(h, 20), g = load<u32>(h, 24), k = load<u32>(h, 28);
-  for (let i: usize = 0; i < 64; i++) {
-    const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + load<u32>(K + (i << 2)) + load<u32>(W + (i << 2));
-    const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    k = g; g = f; f = e; e = d + t1;
-    d = c; c = b; b = a; a = t1 + t2;
-  }
-  store<u32>(h, load<u32>(h, 0) + a, 0);
-  store<u32>(h, load<u32>(h, 4) + b, 4);
-  store<u32>(h, load<u32>(h, 8) + c, 8);
-  store<u32>(h, load<u32>(h, 12) + d, 12);
-  store<u32>(h, load<u32>(h, 16) + e, 16);
-  store<u32>(h, load<u32>(h, 20) + f, 20);
-  store<u32>(h, load<u32>(h, 24) + g, 24);
-  store<u32>(h, load<u32>(h, 28) + k, 28);
+  store<u32>(state, a, 0); store<u32>(state, b, 4); store<u32>(state, c, 8); store<u32>(state, d, 12);
+  store<u32>(state, e, 16); store<u32>(state, f, 20); store<u32>(state, g, 24); store<u32>(state, h, 28);
 }
 
 // Ranges are clamped rather than checked: an out-of-range index must not trap a guest.
@@ -121,12 +164,14 @@ export class Sha256 {
       this.blockLen += take;
       i = take;
       if (this.blockLen < 64) return this;
-      compress(h, block);
+      compress(h, block, 1);
       this.blockLen = 0;
     }
-    while (len - i >= 64) {
-      compress(h, ptr + <usize>i);
-      i += 64;
+    // Whole blocks straight from the input, in one call: the state stays in locals.
+    const blocks = (len - i) >> 6;
+    if (blocks > 0) {
+      compress(h, ptr + <usize>i, blocks);
+      i += blocks << 6;
     }
     if (i < len) {
       memory.copy(block, ptr + <usize>i, <usize>(len - i));
@@ -145,12 +190,12 @@ export class Sha256 {
     n++;
     if (n > 56) {
       memory.fill(block + <usize>n, 0, <usize>(64 - n));
-      compress(h, block);
+      compress(h, block, 1);
       n = 0;
     }
     memory.fill(block + <usize>n, 0, <usize>(56 - n));
     store<u64>(block + 56, bswap<u64>(bits));
-    compress(h, block);
+    compress(h, block, 1);
     for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
     this.reset();
   }
