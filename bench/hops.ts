@@ -4,11 +4,15 @@
 //   codec  — witline's codec over the core exports, per hop (awaited)
 //   fused  — adjacent stages fused: memory-to-memory hops, no awaits inside
 //   js     — plain JS functions doing the same work, per hop (awaited)
-// plus instantiation time from a compiled module and resident memory per live instance.
+// plus instantiation time from a compiled module and resident memory per live instance,
+// and the guest SDK's SHA-256 per 64-byte block against node:crypto's.
 // Run: npm run bench:hops   (writes bench/results/hops.json and hops.md)
+//      BENCH_ONLY=sha256 npm run bench:hops   (that section alone, printed, nothing written)
 import { writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { createHmac } from 'node:crypto';
 import { pipeline, stage, type WitRequest, type WitResponse } from '../src/index.js';
+import { signature } from '../src/middleware/signature.js';
 import { bundledComponent } from '../src/middleware/bundled.js';
 import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
@@ -217,14 +221,75 @@ async function profile() {
   return { lowerNs: lower, guestRequestPhaseNs: lowerCall - lower, hopCopyNs: hop, snapshotNs: snapshot, liftNs: lift, reallocPlusPostReturnNs: realloc };
 }
 
+/**
+ * SHA-256 per 64-byte block, guest vs node:crypto, in ns per block: the signature stage
+ * verifying bodies through `p.inject()` against node:crypto's HMAC of the same bytes,
+ * interleaved. Each figure is the cost of N bytes over the empty body (so fixed costs
+ * cancel); for the guest, less what a pass-through echo stage pays to carry N bytes.
+ */
+const SHA_REPS = REPS * 2;
+
+async function sha256Blocks() {
+  const SECRET = 'bench-secret';
+  const sizes = [0, 1024, 65_536, 1_048_576];
+  const cases = sizes.map((n) => {
+    const body = new Uint8Array(n).map((_, i) => (i * 131 + 7) & 0xff);
+    const sig = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    return { n, body, req: { method: 'POST', body, headers: { 'x-hub-signature-256': sig, 'x-echo-pass': '1' } } };
+  });
+  const handler = () => ({ status: 204 });
+  const sig = pipeline([signature({ secret: SECRET })], { handler, logger: quiet });
+  const pass = pipeline([stage({ component: bundledComponent('echo'), config: { trail: 'set' } })], { handler, logger: quiet });
+  for (const c of cases) if ((await sig.inject(c.req)).status !== 204) throw new Error(`sha256: the guest refused a ${c.n}-byte body`);
+  const nsPerCall = async (f: () => unknown, n: number) => {
+    const iterations = Math.max(4, Math.round((quick ? 1 << 21 : 1 << 23) / Math.max(n, 4096)));
+    for (let i = 0; i < iterations / 4; i++) await f();
+    // CPU time, not wall time: on a shared machine the time spent descheduled is not ours.
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < iterations; i++) await f();
+    const t = process.cpuUsage(t0);
+    return ((t.user + t.system) * 1000) / iterations;
+  };
+  const samples = cases.map(() => ({ sig: [] as number[], pass: [] as number[], node: [] as number[] }));
+  for (let rep = 0; rep < SHA_REPS; rep++) {
+    for (const [i, c] of cases.entries()) {
+      samples[i].sig.push(await nsPerCall(() => sig.inject(c.req), c.n));
+      samples[i].pass.push(await nsPerCall(() => pass.inject(c.req), c.n));
+      samples[i].node.push(await nsPerCall(() => createHmac('sha256', SECRET).update(c.body).digest(), c.n));
+    }
+  }
+  await sig.close();
+  await pass.close();
+  const m = samples.map((s) => ({ sig: median(s.sig), pass: median(s.pass), node: median(s.node) }));
+  return cases.slice(1).map((c, j) => {
+    const blocks = c.n / 64;
+    const guestNs = (m[j + 1].sig - m[0].sig - (m[j + 1].pass - m[0].pass)) / blocks;
+    const nodeNs = (m[j + 1].node - m[0].node) / blocks;
+    return { bytes: c.n, guestNs: +guestNs.toFixed(1), nodeNs: +nodeNs.toFixed(1), ratio: +(guestNs / nodeNs).toFixed(2) };
+  });
+}
+
+const sha256Table = (rows: Awaited<ReturnType<typeof sha256Blocks>>) => [
+  `SHA-256 per 64-byte block, guest vs node:crypto (HMAC of N bytes less HMAC of none, CPU ns per block, medians of ${SHA_REPS}; the guest also less a pass-through stage carrying N bytes):`,
+  '',
+  '| body | guest | node:crypto | guest ÷ node |',
+  '| ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.bytes >= 1 << 20 ? `${r.bytes >> 20} MiB` : `${r.bytes >> 10} KiB`} | ${r.guestNs} | ${r.nodeNs} | ${r.ratio}× |`),
+];
+
 const fmt = (ns: number) => (ns / 1000).toFixed(2);
 
 async function main() {
   const started = new Date().toISOString();
+  if (process.env.BENCH_ONLY === 'sha256') {
+    process.stdout.write([...sha256Table(await sha256Blocks()), '', `Node ${process.version}`, ''].join('\n'));
+    return;
+  }
   // Instances first, on a fresh heap: the RSS reading must not overlap the chains' garbage.
   const inst = await instantiation();
   const c = await chains();
   const prof = await profile();
+  const sha = await sha256Blocks();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
   const result = {
@@ -236,6 +301,7 @@ async function main() {
     instantiation: inst,
     perHopOverFusedMarginal: ratio,
     profileNs: prof,
+    sha256PerBlock: sha,
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
@@ -256,6 +322,8 @@ async function main() {
     '| lower into a guest | guest request phase | fused hop copy | snapshot for the response phase | lift to JS | one cabi_realloc + post-return |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${prof.lowerNs} | ${prof.guestRequestPhaseNs} | ${prof.hopCopyNs} | ${prof.snapshotNs} | ${prof.liftNs} | ${prof.reallocPlusPostReturnNs} |`,
+    '',
+    ...sha256Table(sha),
     '',
     `Command: \`npm run bench:hops\` (${started}).`,
     '',
