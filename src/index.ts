@@ -35,6 +35,8 @@ export {
   WorkerExitedError,
   ClientAbortedError,
   BodyConsumedError,
+  StoreUnavailableError,
+  StoreValueTooLargeError,
   NotFoundError,
   RequestTimeoutError,
   InternalError,
