@@ -82,7 +82,8 @@ function renameExports(wasm, has) {
       binaryen.Features.BulkMemoryOpt |
       binaryen.Features.SignExt |
       binaryen.Features.MutableGlobals |
-      binaryen.Features.NontrappingFPToInt,
+      binaryen.Features.NontrappingFPToInt |
+      binaryen.Features.SIMD128,
   );
   try {
     const renames = { wl_configure: PHASES.configure.export };
@@ -132,6 +133,9 @@ export async function buildMiddleware(name, { wit } = {}) {
       '-O3',
       '--noAssert',
       '--converge',
+      // SIMD128 (in V8 since Node 16): the SDK's SHA-256 expands its message schedule with it.
+      '--enable',
+      'simd',
       '--use',
       'abort=middleware/sdk/abort/witlineAbort',
     ],
