@@ -1,0 +1,117 @@
+// The witline JavaScript SDK: helpers over the WIT values and the host capabilities.
+// Types: ./index.d.ts. Runs inside QuickJS (componentize-qjs), which has no
+// TextEncoder/TextDecoder, hence the small UTF-8 codec here. Guests built with
+// componentize-qjs import every interface of their world, used or not: a JS stage is
+// granted all four capabilities (the default).
+import logIface from 'witline:middleware/log@0.1.0';
+import clockIface from 'witline:middleware/clock@0.1.0';
+import kvIface from 'witline:middleware/kv@0.1.0';
+import contextIface from 'witline:middleware/context@0.1.0';
+
+export function utf8(s) {
+  const out = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // a lone surrogate
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return new Uint8Array(out);
+}
+
+export function text(bytes) {
+  if (!bytes) return '';
+  let s = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    let c = n === 1 ? b : n === 2 ? b & 31 : n === 3 ? b & 15 : b & 7;
+    let ok = n > 0 && i + n <= bytes.length;
+    for (let k = 1; ok && k < n; k++) {
+      const x = bytes[i + k];
+      if ((x & 0xc0) !== 0x80) ok = false;
+      else c = (c << 6) | (x & 63);
+    }
+    // Overlong, surrogate and out-of-range forms are malformed too.
+    if (ok && ((n === 3 && (c < 0x800 || (c >= 0xd800 && c < 0xe000))) || (n === 4 && (c < 0x10000 || c > 0x10ffff)))) ok = false;
+    if (!ok) {
+      s += '\ufffd';
+      i++;
+      continue;
+    }
+    s += String.fromCodePoint(c);
+    i += n;
+  }
+  return s;
+}
+
+const same = (a, b) => a.length === b.length && a.toLowerCase() === b.toLowerCase();
+
+export function getHeader(headers, name) {
+  for (const [k, v] of headers) if (same(k, name)) return v;
+  return null;
+}
+
+export function removeHeader(headers, name) {
+  let n = 0;
+  for (const e of headers) if (!same(e[0], name)) headers[n++] = e;
+  headers.length = n;
+  return headers;
+}
+
+export function appendHeader(headers, name, value) {
+  headers.push([name, value]);
+  return headers;
+}
+
+export function setHeader(headers, name, value) {
+  return appendHeader(removeHeader(headers, name), name, value);
+}
+
+export function setting(config, key) {
+  for (const [k, v] of config) if (k === key) return v;
+  return null;
+}
+
+const bytesOf = (b) => (b === undefined ? new Uint8Array(0) : typeof b === 'string' ? utf8(b) : b);
+
+export function response(status, headers = [], body) {
+  return { status, headers, body: bytesOf(body) };
+}
+
+export function next(req) {
+  return { tag: 'next', val: req };
+}
+
+export function respond(status, headers = [], body) {
+  return { tag: 'respond', val: response(status, headers, body) };
+}
+
+export function log(level, message) {
+  logIface.log(level, message);
+}
+
+export function nowMs() {
+  return Number(clockIface.nowMs());
+}
+
+export function remoteAddress() {
+  return contextIface.remoteAddress();
+}
+
+export const kv = {
+  get: (key) => kvIface.get(key),
+  set: (key, value, ttlMs = 0) => kvIface.set(key, bytesOf(value), ttlMs),
+  incr: (key, delta, ttlMs = 0) => Number(kvIface.incr(key, delta, ttlMs)),
+  compareAndSwap: (key, expected, value, ttlMs = 0) => kvIface.compareAndSwap(key, expected === null ? null : bytesOf(expected), bytesOf(value), ttlMs),
+  delete: (key) => kvIface.delete(key),
+};
