@@ -4,7 +4,9 @@
 //                   requests so far from the shared kv counter `hello-js:count`;
 //   response phase: sets `x-hello: <greeting>` (setting `greeting`, default "js").
 // Built by `npm run build:middleware` (componentize-qjs) into build/middleware/hello-js.wasm.
-import { kv, next, remoteAddress, respond, setHeader } from '../sdk-js/index.js';
+import { next, respond, setHeader } from '../sdk-js/index.js';
+import { kv } from '../sdk-js/kv.js';
+import { remoteAddress } from '../sdk-js/context.js';
 
 let greeting = 'js';
 

@@ -14,3 +14,10 @@ itRuns('passes the request on with the client address and sets x-hello on the re
   const [s] = p.describe().stages;
   expect({ binding: s.binding, phases: s.phases }).toEqual({ binding: 'jco', phases: ['request', 'response'] });
 });
+
+itRuns('imports only the capabilities its files use', async () => {
+  const p = openPipeline([helloJs()], { handler: reportHeaders });
+  await p.ready();
+  const imports = p.describe().stages[0].imports.filter((i) => !i.includes('/types@'));
+  expect(imports.sort()).toEqual(['witline:middleware/context@0.1.0', 'witline:middleware/kv@0.1.0']);
+});

@@ -11,7 +11,7 @@ import { pipeline, stage, type PipelineOptions, type Stage, type StageOptions } 
 import { bundledComponent } from '../../src/middleware/bundled.js';
 
 export function helloJs(options: Omit<StageOptions, 'component'> = {}): Stage {
-  return stage({ name: 'hello-js', ...options, component: bundledComponent('hello-js') });
+  return stage({ name: 'hello-js', capabilities: ['kv', 'context'], ...options, component: bundledComponent('hello-js') });
 }
 
 const open: Array<{ close(): Promise<void> }> = [];

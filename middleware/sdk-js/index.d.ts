@@ -1,10 +1,11 @@
-// Types for witline middleware written in JavaScript, written against wit/middleware.wit
+// Types for witline middleware written in JavaScript (the value helpers in ./index.js;
+// the host capabilities are ./log.js, ./clock.js, ./kv.js, ./context.js, each with its
+// .d.ts), written against wit/middleware.wit
 // (witline:middleware@0.1.0) in componentize-qjs's mapping of WIT to JS: records are
 // objects with camelCase fields, list<u8> is a Uint8Array, option<T> is T | null,
-// variants are { tag, val }, tuples are arrays. Check a middleware with
-// `tsc --noEmit --allowJs --checkJs` and JSDoc such as:
-//   /** @param {import('../sdk-js').Request} req @returns {import('../sdk-js').Action} */
-/// <reference path="./wit.d.ts" />
+// variants are { tag, val }, tuples are arrays. Every middleware/*/index.js is checked
+// by `tsc -p middleware/sdk-js` against JSDoc such as:
+//   /** @type {import('../sdk-js/index.js').OnRequest} */
 
 /** Header name/value pairs in wire order; names compare case-insensitively, repeats are kept. */
 export type Headers = Array<[name: string, value: string]>;
@@ -56,18 +57,5 @@ export function next(req: Request): Action;
 export function respond(status: number, headers?: Headers, body?: string | Uint8Array): Action;
 export function response(status: number, headers?: Headers, body?: string | Uint8Array): Response;
 
-/** Host capabilities (each needs its capability granted to the stage). */
-export function log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-/** Milliseconds since the Unix epoch from the host clock (which tests may inject). */
-export function nowMs(): number;
-/** The client's address as the host's socket sees it. */
-export function remoteAddress(): string;
-/** The key-value store shared by every instance of the pipeline. */
-export const kv: {
-  get(key: string): Uint8Array | null;
-  set(key: string, value: Uint8Array | string, ttlMs?: number): void;
-  /** Atomically add `delta` to the counter under `key` (absent: 0); the new value. */
-  incr(key: string, delta: number, ttlMs?: number): number;
-  compareAndSwap(key: string, expected: Uint8Array | string | null, value: Uint8Array | string, ttlMs?: number): boolean;
-  delete(key: string): void;
-};
+/** A string's UTF-8 bytes, bytes as they are, undefined as no bytes. */
+export function bytesOf(b: string | Uint8Array | undefined): Uint8Array;

@@ -1,12 +1,8 @@
-// The witline JavaScript SDK: helpers over the WIT values and the host capabilities.
-// Types: ./index.d.ts. Runs inside QuickJS (componentize-qjs), which has no
-// TextEncoder/TextDecoder, hence the small UTF-8 codec here. Guests built with
-// componentize-qjs import every interface of their world, used or not: a JS stage is
-// granted all four capabilities (the default).
-import logIface from 'witline:middleware/log@0.1.0';
-import clockIface from 'witline:middleware/clock@0.1.0';
-import kvIface from 'witline:middleware/kv@0.1.0';
-import contextIface from 'witline:middleware/context@0.1.0';
+// The witline JavaScript SDK: helpers over the WIT values. Types: ./index.d.ts.
+// Runs inside QuickJS (componentize-qjs), which has no TextEncoder/TextDecoder, hence
+// the small UTF-8 codec here. The host capabilities are one module each (./log.js,
+// ./clock.js, ./kv.js, ./context.js): the build imports into the component only the
+// interfaces a middleware's files name, so a stage needs only those capabilities granted.
 
 export function utf8(s) {
   const out = [];
@@ -82,7 +78,7 @@ export function setting(config, key) {
   return null;
 }
 
-const bytesOf = (b) => (b === undefined ? new Uint8Array(0) : typeof b === 'string' ? utf8(b) : b);
+export const bytesOf = (b) => (b === undefined ? new Uint8Array(0) : typeof b === 'string' ? utf8(b) : b);
 
 export function response(status, headers = [], body) {
   return { status, headers, body: bytesOf(body) };
@@ -95,23 +91,3 @@ export function next(req) {
 export function respond(status, headers = [], body) {
   return { tag: 'respond', val: response(status, headers, body) };
 }
-
-export function log(level, message) {
-  logIface.log(level, message);
-}
-
-export function nowMs() {
-  return Number(clockIface.nowMs());
-}
-
-export function remoteAddress() {
-  return contextIface.remoteAddress();
-}
-
-export const kv = {
-  get: (key) => kvIface.get(key),
-  set: (key, value, ttlMs = 0) => kvIface.set(key, bytesOf(value), ttlMs),
-  incr: (key, delta, ttlMs = 0) => Number(kvIface.incr(key, delta, ttlMs)),
-  compareAndSwap: (key, expected, value, ttlMs = 0) => kvIface.compareAndSwap(key, expected === null ? null : bytesOf(expected), bytesOf(value), ttlMs),
-  delete: (key) => kvIface.delete(key),
-};
