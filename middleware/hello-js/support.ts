@@ -5,7 +5,7 @@
 // its realloc, which the codec does not follow yet (issue 12, part 1), so these
 // pipelines use `binding: 'jco'` (never fused). Its QuickJS core module uses
 // extended-const, which Node 20 cannot compile: there each test instead checks that
-// loading fails with the compiler's error, and the behaviour runs on Node >= 22.
+// loading fails with the compiler's error; the behaviour runs on Node 24 and 26 (CI: Node 24).
 import { afterAll, it } from 'vitest';
 import { pipeline, stage, type PipelineOptions, type Stage, type StageOptions } from '../../src/index.js';
 import { bundledComponent } from '../../src/middleware/bundled.js';
