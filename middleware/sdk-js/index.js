@@ -24,30 +24,53 @@ export function utf8(s) {
   return new Uint8Array(out);
 }
 
+// The WHATWG UTF-8 decoder (as TextDecoder): each maximal invalid subpart becomes one U+FFFD.
 export function text(bytes) {
   if (!bytes) return '';
   let s = '';
-  for (let i = 0; i < bytes.length;) {
+  let cp = 0;
+  let needed = 0;
+  let seen = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    let c = n === 1 ? b : n === 2 ? b & 31 : n === 3 ? b & 15 : b & 7;
-    let ok = n > 0 && i + n <= bytes.length;
-    for (let k = 1; ok && k < n; k++) {
-      const x = bytes[i + k];
-      if ((x & 0xc0) !== 0x80) ok = false;
-      else c = (c << 6) | (x & 63);
-    }
-    // Overlong, surrogate and out-of-range forms are malformed too.
-    if (ok && ((n === 3 && (c < 0x800 || (c >= 0xd800 && c < 0xe000))) || (n === 4 && (c < 0x10000 || c > 0x10ffff)))) ok = false;
-    if (!ok) {
-      s += '\ufffd';
-      i++;
+    if (needed === 0) {
+      if (b < 0x80) s += String.fromCharCode(b);
+      else if (b >= 0xc2 && b <= 0xdf) {
+        needed = 1;
+        cp = b & 0x1f;
+      } else if (b >= 0xe0 && b <= 0xef) {
+        if (b === 0xe0) lower = 0xa0;
+        if (b === 0xed) upper = 0x9f;
+        needed = 2;
+        cp = b & 0xf;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f;
+        needed = 3;
+        cp = b & 7;
+      } else s += '\ufffd';
       continue;
     }
-    s += String.fromCodePoint(c);
-    i += n;
+    if (b < lower || b > upper) {
+      // The sequence so far is one error; this byte starts over.
+      cp = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xbf;
+      s += '\ufffd';
+      i--;
+      continue;
+    }
+    lower = 0x80;
+    upper = 0xbf;
+    cp = (cp << 6) | (b & 0x3f);
+    if (++seen === needed) {
+      s += String.fromCodePoint(cp);
+      cp = needed = seen = 0;
+    }
   }
-  return s;
+  return needed ? s + '\ufffd' : s;
 }
 
 const same = (a, b) => a.length === b.length && a.toLowerCase() === b.toLowerCase();
