@@ -17,13 +17,15 @@ it('type-checks against the SDK types, and a wrong return type is caught', async
   const dir = await mkdtemp(join('build', 'types-'));
   try {
     await mkdir(join(dir, 'bad'));
-    const src = (await readFile('middleware/hello-js/index.js', 'utf8')).replaceAll("'../sdk-js/index.js'", "'../../../middleware/sdk-js/index.js'");
+    const src = (await readFile('middleware/hello-js/index.js', 'utf8')).replaceAll("'../sdk-js/", "'../../../middleware/sdk-js/");
     await writeFile(join(dir, 'bad', 'index.js'), src.replace('return next(req);', 'return req;'));
     const config = JSON.parse(await readFile('middleware/sdk-js/tsconfig.json', 'utf8'));
     config.include = ['bad/index.js'];
     config.exclude = [];
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(config));
-    expect(await tsc(dir)).toMatch(/index\.js\(\d+,\d+\): error TS2322: Type 'Request' is not assignable to type 'Action'/);
+    const errors = (await tsc(dir)).trim().split('\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/index\.js\(\d+,\d+\): error TS2322: Type 'Request' is not assignable to type 'Action'/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
