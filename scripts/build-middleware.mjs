@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Builds every middleware under middleware/<name>/ into a WebAssembly component at
 // build/middleware/<name>.wasm, by the language of its entry file:
-//   index.ts  AssemblyScript (scripts/build/as.mjs)
-//   index.c   C              (scripts/build/c.mjs)
-//   index.js  JavaScript     (scripts/build/js.mjs)
+//   index.ts  AssemblyScript (scripts/builders/as.mjs)
+//   index.c   C              (scripts/builders/c.mjs)
+//   index.js  JavaScript     (scripts/builders/js.mjs)
 // A build is skipped when the digest of its inputs (the WIT, the builder, the toolchain's
 // version, the language's SDK and the middleware's own files) is the one it was built from.
 import { readFile, writeFile, readdir } from 'node:fs/promises';
@@ -11,15 +11,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { outDir, root, witSource } from './build/common.mjs';
+import { outDir, root, witSource } from './builders/common.mjs';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
 /** Per language: entry file, builder, toolchain package, SDK folder and the files that are inputs. */
 const LANGS = [
-  { entry: 'index.ts', builder: './build/as.mjs', build: 'buildAs', toolchain: 'assemblyscript', sdk: 'sdk', input: /\.ts$/ },
-  { entry: 'index.c', builder: './build/c.mjs', build: 'buildC', toolchain: '@yowasp/clang', sdk: 'sdk-c', input: /\.[ch]$/ },
-  { entry: 'index.js', builder: './build/js.mjs', build: 'buildJs', toolchain: 'componentize-qjs', sdk: 'sdk-js', input: /\.(js|mjs|d\.ts)$/ },
+  { entry: 'index.ts', builder: './builders/as.mjs', build: 'buildAs', toolchain: 'assemblyscript', sdk: 'sdk', input: /\.ts$/ },
+  { entry: 'index.c', builder: './builders/c.mjs', build: 'buildC', toolchain: '@yowasp/clang', sdk: 'sdk-c', input: /\.[ch]$/ },
+  { entry: 'index.js', builder: './builders/js.mjs', build: 'buildJs', toolchain: 'componentize-qjs', sdk: 'sdk-js', input: /\.(js|mjs|d\.ts)$/ },
 ];
 
 function langOf(name) {
@@ -37,7 +37,7 @@ export async function buildMiddleware(name, { wit } = {}) {
 async function inputsDigest(name, wit) {
   const lang = langOf(name);
   const h = createHash('sha256').update(wit);
-  for (const f of [fileURLToPath(import.meta.url), here('./build/common.mjs'), here(lang.builder)]) h.update(await readFile(f));
+  for (const f of [fileURLToPath(import.meta.url), here('./builders/common.mjs'), here(lang.builder)]) h.update(await readFile(f));
   h.update(JSON.parse(await readFile(join(root, 'node_modules', lang.toolchain, 'package.json'), 'utf8')).version);
   for (const dir of [join(root, 'middleware', lang.sdk), join(root, 'middleware', name)]) {
     if (!existsSync(dir)) continue;

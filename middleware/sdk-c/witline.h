@@ -5,7 +5,7 @@
  * ABI layout, the exports the host calls, their post-return functions, cabi_realloc
  * and the host capabilities as wasm imports.
  *
- * Usage (one .c file per middleware; build with scripts/build/c.mjs, which compiles
+ * Usage (one .c file per middleware; build with scripts/builders/c.mjs, which compiles
  * freestanding for wasm32 and picks the world from the phases the module exports):
  *
  *   #define WITLINE_ON_REQUEST  on_request    // request phase:  wl_action   f(wl_request *)
