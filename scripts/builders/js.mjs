@@ -63,7 +63,8 @@ export async function componentizeJs(file) {
   const world = worldFor(has);
   // componentize-qjs reads the entry from a real file and resolves its imports on disk
   // during Wizer, inside the module root: the entry lives in build/glue/.
-  const id = createHash('sha256').update(path).digest('hex').slice(0, 12);
+  // Named after the path from the repository root: the build does not depend on where it is checked out.
+  const id = createHash('sha256').update(relative(root, path).replaceAll('\\', '/')).digest('hex').slice(0, 12);
   await mkdir(glueDir, { recursive: true });
   const entry = join(glueDir, `${basename(path, '.js')}-${id}.entry.js`);
   let rel = relative(dirname(entry), path).replaceAll('\\', '/');
