@@ -13,6 +13,7 @@ import { bundledComponent } from '../src/middleware/bundled.js';
 import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
 import { directModule, instantiateDirect } from '../src/component/direct.js';
+import { CallContext } from '../src/host/call-context.js';
 import { MemoryStore } from '../src/host/kv.js';
 import { lowerRequest } from '../src/abi/lower.js';
 import { liftRequest } from '../src/abi/lift.js';
@@ -126,7 +127,7 @@ async function instantiation() {
   const component = await transpileCached(await readComponent(bundledComponent('echo')));
   const module = directModule(component);
   if (!module) throw new Error('echo is not directly instantiable');
-  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: ctx } };
+  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
   const make = () => {
     const g = instantiateDirect(module, 'echo', ['log'], host);
     g.configure?.([['tag', 'x']]);
@@ -172,7 +173,7 @@ async function instantiation() {
 async function profile() {
   const component = await transpileCached(await readComponent(bundledComponent('echo')));
   const module = directModule(component)!;
-  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: ctx } };
+  const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
   const [A, B] = [0, 1].map(() => {
     const g = instantiateDirect(module, 'echo', ['log'], host);
     g.configure?.([['trail', 'set']]);

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { outDir, root, witSource } from './builders/common.mjs';
+import { WIT_NAMES, outDir, root, witSource } from './builders/common.mjs';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -37,7 +37,7 @@ export async function buildMiddleware(name, { wit } = {}) {
 async function inputsDigest(name, wit) {
   const lang = langOf(name);
   const h = createHash('sha256').update(wit);
-  for (const f of [fileURLToPath(import.meta.url), here('./builders/common.mjs'), here(lang.builder)]) h.update(await readFile(f));
+  for (const f of [fileURLToPath(import.meta.url), here('./builders/common.mjs'), here(lang.builder), WIT_NAMES]) h.update(await readFile(f));
   h.update(JSON.parse(await readFile(join(root, 'node_modules', lang.toolchain, 'package.json'), 'utf8')).version);
   for (const dir of [join(root, 'middleware', lang.sdk), join(root, 'middleware', name)]) {
     if (!existsSync(dir)) continue;

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-// @ts-expect-error: a plain ES module script without types
 import { newMiddleware } from '../scripts/new-middleware.mjs';
 
 // The scaffold writes a folder per language; that each one builds and passes its own test
@@ -15,7 +14,7 @@ it('writes an entry file and a test per language, and refuses bad names, languag
     ['as', 'index.ts'],
     ['js', 'index.js'],
     ['c', 'index.c'],
-  ]) {
+  ] as const) {
     await newMiddleware(`my-${lang}`, { lang, root });
     expect((await readdir(join(root, 'middleware', `my-${lang}`))).sort()).toEqual([entry, 'passes-through.test.ts'].sort());
     expect(await readFile(join(root, 'middleware', `my-${lang}`, entry), 'utf8')).toContain(`x-my-${lang}`);
@@ -24,5 +23,5 @@ it('writes an entry file and a test per language, and refuses bad names, languag
   await expect(newMiddleware('my-c', { lang: 'c', root })).rejects.toThrow('middleware/my-c already exists');
   await expect(newMiddleware('My', { lang: 'c', root })).rejects.toThrow("invalid middleware name 'My'");
   await expect(newMiddleware('sdk-x', { lang: 'c', root })).rejects.toThrow('invalid middleware name');
-  await expect(newMiddleware('ok', { lang: 'rust', root })).rejects.toThrow('--lang must be one of as, js, c');
+  await expect(newMiddleware('ok', { lang: 'rust' as never, root })).rejects.toThrow('--lang must be one of as, js, c');
 });

@@ -37,11 +37,12 @@ export function pinSelf(core) {
  * Start a server and wait for its `ready <port>` line. A missing file or a server that
  * dies or stays silent is an error: the run fails loudly, it never skips a row.
  */
-export function startServer(server, { core, readyTimeoutMs = 120_000 }) {
+export function startServer(server, { core, readyTimeoutMs = 120_000, nodeArgs = [] }) {
   const file = dir(server.file);
   if (!existsSync(file)) return Promise.reject(new Error(`(${server.id}) ${server.name}: server script missing: bench/http/servers/${server.file}`));
   // taskset execs node, so the child's pid is the server's own (for /proc/<pid>/status).
-  const argv = core === undefined ? [process.execPath, file, '0'] : ['taskset', '-c', String(core), process.execPath, file, '0'];
+  const node = [process.execPath, ...nodeArgs, file, '0'];
+  const argv = core === undefined ? node : ['taskset', '-c', String(core), ...node];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   let out = '';
   let err = '';

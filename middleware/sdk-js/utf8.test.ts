@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
-// @ts-expect-error: the SDK's own module (its types are for guests: ./index.d.ts)
 import { text, utf8 } from './index.js';
 
 // QuickJS in the guest has no TextEncoder/TextDecoder; the SDK's codec must agree with Node's.

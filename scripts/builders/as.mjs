@@ -8,14 +8,14 @@ import { join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import binaryen from 'binaryen';
-import { componentFromCore, glueDir, iface, outDir, root, worldFor } from './common.mjs';
+import { CORE_EXPORTS, componentFromCore, glueDir, outDir, postReturn, root, worldFor } from './common.mjs';
 
 const run = promisify(execFile);
 
 const PHASES = {
-  configure: { glue: 'wl_configure', export: `${iface('config')}#configure` },
-  onRequest: { glue: 'wl_on_request', export: `${iface('request-handler')}#on-request` },
-  onResponse: { glue: 'wl_on_response', export: `${iface('response-handler')}#on-response` },
+  configure: { glue: 'wl_configure', export: CORE_EXPORTS.configure },
+  onRequest: { glue: 'wl_on_request', export: CORE_EXPORTS.onRequest },
+  onResponse: { glue: 'wl_on_response', export: CORE_EXPORTS.onResponse },
 };
 
 function glueSource(name, has) {
@@ -73,7 +73,7 @@ function renameExports(wasm, has) {
       const info = binaryen.getExportInfo(mod.getExport(glue));
       mod.removeExport(glue);
       mod.addFunctionExport(info.value, abiName);
-      post.push(`cabi_post_${abiName}`);
+      post.push(postReturn(abiName));
     }
     const postInfo = binaryen.getExportInfo(mod.getExport('wl_post'));
     mod.removeExport('wl_post');
@@ -119,4 +119,3 @@ export async function buildAs(name, { wit } = {}) {
   await writeFile(out, component);
   return { name, world, path: out, bytes: component.byteLength };
 }
-

@@ -7,7 +7,7 @@
 // No libc and no start-up code: the module has no `_initialize` for a host to run.
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { componentFromCore, iface, outDir, root, worldFor } from './common.mjs';
+import { CORE_EXPORTS, componentFromCore, outDir, root, worldFor } from './common.mjs';
 
 export const CFLAGS = ['--target=wasm32', '-O2', '-ffreestanding', '-nostdlib', '-Wall', '-Wextra', '-Wno-unused-parameter'];
 const LDFLAGS = ['-Wl,--no-entry', '-Wl,-z,stack-size=65536', '-Wl,--strip-all'];
@@ -48,8 +48,8 @@ export async function buildC(name, { wit } = {}) {
   const core = await compileC(name);
   const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(core)).map((e) => e.name));
   const world = worldFor({
-    onRequest: exported.has(`${iface('request-handler')}#on-request`),
-    onResponse: exported.has(`${iface('response-handler')}#on-response`),
+    onRequest: exported.has(CORE_EXPORTS.onRequest),
+    onResponse: exported.has(CORE_EXPORTS.onResponse),
   });
   const component = await componentFromCore(core, world, wit);
   await mkdir(outDir, { recursive: true });

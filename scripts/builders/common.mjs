@@ -5,12 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { componentEmbed, componentNew } from '@bytecodealliance/jco';
+import { WITLINE_CAPABILITIES, witName } from '../../src/core/wit-names.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const outDir = join(root, 'build', 'middleware');
 export const glueDir = join(root, 'build', 'glue');
-export const PKG = 'witline:middleware@0.1.0';
-export const iface = (name) => `witline:middleware/${name}@0.1.0`;
+// The WIT names (interfaces, core export names): src/core/wit-names.mjs, shared with the host.
+export { CORE_EXPORTS, postReturn } from '../../src/core/wit-names.mjs';
+export const WIT_NAMES = join(root, 'src', 'core', 'wit-names.mjs');
+export const CAPABILITIES = WITLINE_CAPABILITIES;
 
 export async function witSource() {
   return readFile(join(root, 'wit', 'middleware.wit'), 'utf8');
@@ -29,7 +32,7 @@ export async function componentFromCore(core, world, wit) {
   const embedded = await componentEmbed({
     binary: core,
     witSource: wit ?? (await witSource()),
-    world: `witline:middleware/${world}@0.1.0`,
+    world: witName(world),
     stringEncoding: 'utf8',
   });
   return componentNew(embedded);

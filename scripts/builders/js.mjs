@@ -14,9 +14,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { glueDir, outDir, root, witSource, worldFor } from './common.mjs';
-
-const HOST = ['log', 'clock', 'kv', 'context'];
+import { CAPABILITIES as HOST, glueDir, outDir, root, witSource, worldFor } from './common.mjs';
 
 /** The host interfaces the .js files beside `file` name (through the SDK or directly). */
 async function usedInterfaces(file) {

@@ -21,11 +21,17 @@ export interface WitResponse {
 }
 
 /**
- * A response whose body is still arriving: the upstream terminal returns one to the edge
- * (`listen()`) only when no stage has a response phase, so that the body streams from
- * upstream to client. `body` is then empty and `stream` carries the bytes.
+ * A response on its way to the edge. `stream` is set on a response whose body is still
+ * arriving: the upstream terminal returns one to the edge (`listen()`) only when no stage
+ * has a response phase, so that the body streams from upstream to client. `body` is then
+ * empty and `stream` carries the bytes.
  */
-export interface StreamedResponse extends WitResponse {
+export interface OutgoingResponse extends WitResponse {
+  stream?: Readable;
+}
+
+/** An {@link OutgoingResponse} whose body streams. */
+export interface StreamedResponse extends OutgoingResponse {
   stream: Readable;
 }
 

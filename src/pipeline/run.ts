@@ -1,5 +1,5 @@
-import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import type { Segment } from './segment.js';
+import type { OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import type { Segment } from '../core/segment.js';
 
 /** The terminal of the onion: the handler or the upstream. */
 export type Terminal = (req: WitRequest, ctx: RequestContext) => Promise<WitResponse>;
@@ -11,12 +11,12 @@ export type Terminal = (req: WitRequest, ctx: RequestContext) => Promise<WitResp
  * in reverse, each seeing the request as it received it. A `respond` skips the rest of
  * the request phase and the terminal; stages before the responder still see the response.
  */
-export async function runOnion(segments: readonly Segment[], terminal: Terminal, req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+export async function runOnion(segments: readonly Segment[], terminal: Terminal, req: WitRequest, ctx: RequestContext): Promise<OutgoingResponse> {
   const passed: Array<{ segment: Segment; state: unknown }> = [];
-  let response: WitResponse | undefined;
+  let response: OutgoingResponse | undefined;
   for (const segment of segments) {
-    // Segments set the context capability right before each guest call: other requests
-    // run between awaits.
+    // Segments enter the host's call context around each synchronous guest call (other
+    // requests run between awaits), so nothing is set here.
     const out = await segment.request(req, ctx);
     if ('respond' in out) {
       response = out.respond;
