@@ -1,16 +1,19 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
-export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource, type PoolOptions } from './pipeline/stage.js';
-export type { PoolDescription } from './pool/pool.js';
+export { stage, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
+export type { ComponentSource, PoolOptions } from './core/stage.js';
+export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
-export type { Limits } from './http/limits.js';
+export type { Limits } from './core/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
-export type { Capability } from './host/capabilities.js';
+export type { Capability } from './core/wit-names.mjs';
 export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
 export {
+  ERROR_CODES,
+  type WitlineErrorCode,
   WitlineError,
   InvalidConfigError,
   ComponentLoadError,
@@ -31,4 +34,10 @@ export {
   PoolBusyError,
   WorkerExitedError,
   ClientAbortedError,
+  BodyConsumedError,
+  StoreUnavailableError,
+  StoreValueTooLargeError,
+  NotFoundError,
+  RequestTimeoutError,
+  InternalError,
 } from './core/errors.js';

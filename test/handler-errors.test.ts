@@ -28,9 +28,12 @@ it('answers 502 when the handler returns an invalid response', async () => {
   await p.close();
 });
 
-it('answers 404 with no handler, and 503 once closed', async () => {
+it('answers 404 with no handler, in the error shape, and 503 once closed', async () => {
   const p = pipeline([]);
-  expect((await p.inject()).status).toBe(404);
+  const missing = await p.inject();
+  expect(missing.status).toBe(404);
+  expect(missing.headers['content-type']).toBe('application/json');
+  expect(missing.json()).toEqual({ error: 'WITLINE_NOT_FOUND', message: 'the pipeline has no handler for this request' });
   await p.close();
   expect((await p.inject()).status).toBe(503);
 });

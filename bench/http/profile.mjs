@@ -53,12 +53,13 @@ function category(frame) {
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(idle)') return 'idle';
   if (functionName === '(program)') return 'program (native, unattributed)';
-  if (url.startsWith('wasm://') || /^\$?wasm-function/.test(functionName) || url === '' && /^\$/.test(functionName)) return 'WebAssembly (guests, hop)';
+  if (url.startsWith('wasm://') || /^\$?wasm-function/.test(functionName) || (url === '' && /^\$/.test(functionName))) return 'WebAssembly (guests, hop)';
   const m = /\/(dist|src)\/(.*)$/.exec(url);
   if (m && !url.includes('node_modules')) return `witline ${m[2].split('/').slice(0, -1).join('/') || m[2].split('-')[0]}`;
   if (url.includes('/bench/http/')) return 'bench handler/logic';
   if (url.startsWith('node:_http') || url.startsWith('node:http')) return 'node:http';
-  if (url.startsWith('node:net') || url.startsWith('node:internal/stream') || url.startsWith('node:stream') || url.includes('streams')) return 'node streams/net';
+  if (url.startsWith('node:net') || url.startsWith('node:internal/stream') || url.startsWith('node:stream') || url.includes('streams'))
+    return 'node streams/net';
   if (url.startsWith('node:')) return `node other (${url.slice(5).split('/').slice(0, 2).join('/')})`;
   if (url === '') return `native/builtin`;
   return url.includes('node_modules') ? `dependency ${url.split('node_modules/').pop().split('/')[0]}` : url;

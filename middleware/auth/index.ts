@@ -9,7 +9,7 @@ import { Action, Config, Request, Response, equalsIgnoreCase, nowMs, utf8 } from
 import { base64Decode, base64UrlDecode } from "../sdk/base64";
 import { HmacSha256, constantTimeEqual, sha256 } from "../sdk/sha256";
 import { Span, decodeString, findMember, isValid, kindOf, parseNumber, skipWs, valueSpan } from "../sdk/json";
-import { isTchar } from "../sdk/text";
+import { isToken } from "../sdk/text";
 
 const EXPIRED = "token expired";
 const NOT_YET_VALID = "token not yet valid";
@@ -78,8 +78,7 @@ export function configure(config: Config): string | null {
       if (!(n >= 0) || !isFinite(n)) return "auth: 'clock-skew-sec' must be a number >= 0";
       skewSec = n;
     } else if (k == "api-key-header") {
-      if (v.length == 0) return "auth: 'api-key-header' must be a header name";
-      for (let j = 0; j < v.length; j++) if (!isTchar(v.charCodeAt(j))) return "auth: 'api-key-header' must be a header name";
+      if (!isToken(v)) return "auth: 'api-key-header' must be a header name";
       apiKeyHeader = v;
     } else if (k == "realm") {
       if (!isPlainAscii(v, true)) return "auth: 'realm' must be printable ASCII without '\"' or '\\'";

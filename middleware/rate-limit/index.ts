@@ -24,7 +24,7 @@
 import { Action, Config, Request, Response, kv, nowMs, remoteAddress, utf8 } from "../sdk";
 import { Span, parseNumber } from "../sdk/json";
 import { sha256 } from "../sdk/sha256";
-import { isTchar, isDigits } from "../sdk/text";
+import { isDigits, isToken } from "../sdk/text";
 
 const MICRO: i64 = 1_000_000;
 const MAX_BURST: i64 = 1_000_000_000;
@@ -75,8 +75,7 @@ export function configure(config: Config): string | null {
       perSecond = parseNumber(b, new Span(0, b.length));
       if (!(perSecond > 0) || !isFinite(perSecond)) return "rate-limit: 'per-second' must be a number > 0";
     } else if (k == "key-header") {
-      if (v.length == 0) return "rate-limit: 'key-header' must be a header name";
-      for (let j = 0; j < v.length; j++) if (!isTchar(v.charCodeAt(j))) return "rate-limit: 'key-header' must be a header name";
+      if (!isToken(v)) return "rate-limit: 'key-header' must be a header name";
       keyHeader = v;
     } else if (k == "prefix") {
       if (v.length == 0) return "rate-limit: 'prefix' must not be empty";

@@ -19,7 +19,7 @@
 import { Action, Config, Request, Response, nowMs, utf8 } from "../sdk";
 import { base64Decode } from "../sdk/base64";
 import { HmacSha256, SHA256_BYTES, constantTimeEqual } from "../sdk/sha256";
-import { isTchar, isDigits } from "../sdk/text";
+import { isDigits, isToken } from "../sdk/text";
 
 const MISSING = "missing signature";
 const MALFORMED = "malformed signature";
@@ -56,8 +56,7 @@ export function configure(config: Config): string | null {
       if (v != "github" && v != "stripe") return "signature: 'style' must be 'github' or 'stripe'";
       stripe = v == "stripe";
     } else if (k == "header") {
-      if (v.length == 0) return "signature: 'header' must be a header name";
-      for (let j = 0; j < v.length; j++) if (!isTchar(v.charCodeAt(j))) return "signature: 'header' must be a header name";
+      if (!isToken(v)) return "signature: 'header' must be a header name";
       header = v;
     } else if (k == "prefix") {
       for (let j = 0; j < v.length; j++) {

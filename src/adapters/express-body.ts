@@ -1,14 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { BodyConsumedError, BodyTooLargeError } from '../core/errors.js';
-import { checkBodySize, type Limits } from '../http/limits.js';
+import { BODY_FRAMING, hasBodyFraming } from '../core/http.js';
+import { checkBodySize, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
-
-/** Header pairs from Node's flat `rawHeaders`, in wire order and case. */
-export function rawPairs(raw: readonly string[]): HeaderList {
-  const out: HeaderList = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
-}
 
 /**
  * Read the whole body, then put it back into the request stream before `'end'` can fire,
@@ -22,7 +16,7 @@ export function rawPairs(raw: readonly string[]): HeaderList {
  */
 export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
   const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
+  if (!hasBodyFraming(req.headers)) return Promise.resolve(undefined);
   // An earlier middleware (a body parser) already took the bytes: they cannot be had again.
   if (req.readableEnded || req.readableDidRead || req.readableFlowing) return Promise.reject(new BodyConsumedError());
   if (declared !== undefined) {
@@ -132,10 +126,7 @@ export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, 
     if ((had?.byteLength ?? 0) > 0) req.read(); // drop the original bytes...
     if (nextBody.byteLength > 0) req.unshift(Buffer.from(nextBody.buffer, nextBody.byteOffset, nextBody.byteLength)); // ...for these
   }
-  const headers = next.headers.filter(([k]) => {
-    const l = k.toLowerCase();
-    return l !== 'content-length' && l !== 'transfer-encoding';
-  });
+  const headers = next.headers.filter(([k]) => !BODY_FRAMING.has(k.toLowerCase()));
   if (next.body !== undefined) headers.push(['content-length', String(nextBody.byteLength)]);
   req.method = next.method;
   req.url = next.uri;

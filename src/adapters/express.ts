@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UrlTooLongError, WitlineError } from '../core/errors.js';
-import { checkHead } from '../http/limits.js';
+import { BadRequestError, BodyTooLargeError, ClientAbortedError, WitlineError } from '../core/errors.js';
+import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
+import { checkHead, isLimitError } from '../core/limits.js';
+import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import { applyRequest, rawPairs, takeBody } from './express-body.js';
+import { applyRequest, takeBody } from './express-body.js';
 import { captureResponse } from './express-capture.js';
 import { adapterHeaders } from './wire.js';
 
@@ -17,10 +19,6 @@ export { BodyConsumedError } from '../core/errors.js';
  */
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-// What the terminal reports when the handlers after the pipeline answered the client
-// themselves (no stage reads the response): never written, only passed through.
-const HANDED_OFF: WitResponse = Object.freeze({ status: 200, headers: [], body: new Uint8Array(0) }) as WitResponse;
-
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
@@ -32,7 +30,7 @@ function send(res: ServerResponse, resp: WitResponse, method: string, opts: { re
   // would on any other; a captured response already holds them.
   const headers = adapterHeaders(resp, method);
   if (opts.close) headers.push(['connection', 'close']);
-  const names = opts.replace ? res.getHeaderNames() : ['content-length', 'transfer-encoding', ...headers.map(([k]) => k)];
+  const names = opts.replace ? res.getHeaderNames() : [...BODY_FRAMING, ...headers.map(([k]) => k)];
   for (const name of names) res.removeHeader(name);
   // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
   // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
@@ -67,13 +65,13 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
   } catch (err) {
     // Limits answer exactly as on witline's own edge; a refused body is left unread, so
     // the connection cannot carry another request.
-    if (err instanceof BodyTooLargeError || err instanceof UrlTooLongError || err instanceof HeadersTooLargeError) {
-      return send(res, p.errorResponse(err), method, { close: err instanceof BodyTooLargeError });
+    if (isLimitError(err)) {
+      return send(res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
     }
     return next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
   }
 
-  const capture = p.hasResponsePhase;
+  const capture = p[kHasResponsePhase];
   let handedOff = false;
   let downstream: WitResponse | undefined;
   const terminal: Terminal = (out) => {
@@ -83,7 +81,8 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
       next();
       return Promise.race([captured, rejectOnAbort(aborter.signal)]);
     }
-    // No stage reads the response: downstream writes to the client directly, streaming.
+    // No stage reads the response: the handlers after the pipeline write to the client
+    // directly, streaming, and the terminal reports HANDED_OFF.
     handedOff = true;
     const done = new Promise<WitResponse>((resolve) => {
       const settle = () => resolve(HANDED_OFF);
@@ -94,7 +93,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     return done;
   };
   const witReq: WitRequest = { method, uri, headers, body };
-  const resp = await p.handle(witReq, ctx, terminal);
+  const resp = await p[kHandle](witReq, ctx, terminal);
   if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
 }
 

@@ -1,7 +1,8 @@
 import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
 import { BadRequestError, BodyTooLargeError } from '../core/errors.js';
-import { checkBodySize, checkHead, type Limits } from '../http/limits.js';
+import { CLIENT_FRAMING, isAbsoluteForm } from '../core/http.js';
+import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
 
 const has = (headers: HeaderList, name: string) => headers.some(([k]) => k.toLowerCase() === name);
@@ -83,10 +84,6 @@ export async function outgoingRequest(opts: Dispatcher.DispatchOptions, limits: 
   return { method, uri, headers, body };
 }
 
-// undici refuses these in a request's headers (it frames the body itself), or they are
-// for this hop only.
-const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
-
 /**
  * The dispatch options for what the stages passed on. A stage may turn the target into an
  * absolute URL to send the request elsewhere (an Agent follows the origin; a Pool or a
@@ -95,12 +92,12 @@ const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'keep-aliv
 export function forwardOptions(opts: Dispatcher.DispatchOptions, req: WitRequest): Dispatcher.DispatchOptions {
   let origin = opts.origin;
   let path = req.uri;
-  if (/^https?:\/\//i.test(path)) {
+  if (isAbsoluteForm(path)) {
     const url = new URL(path);
     origin = url.origin;
     path = url.pathname + url.search;
   }
-  const headers = req.headers.filter(([k]) => !NOT_FORWARDED.has(k.toLowerCase())).flat();
+  const headers = req.headers.filter(([k]) => !CLIENT_FRAMING.has(k.toLowerCase())).flat();
   const body = req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : null;
   return { ...opts, origin, path, method: req.method as Dispatcher.HttpMethod, headers, body, query: undefined };
 }

@@ -1,6 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { BodyTooLargeError, ClientAbortedError, HeadersTooLargeError, UpstreamError, UrlTooLongError } from '../core/errors.js';
+import { ClientAbortedError, UpstreamError } from '../core/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, HANDED_OFF } from '../core/http.js';
+import { isLimitError } from '../core/limits.js';
+import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HeaderList, WitRequest, WitResponse } from '../core/types.js';
 import { forwardOptions, outgoingRequest } from './undici-request.js';
@@ -16,9 +19,6 @@ export interface UndiciInterceptorOptions {
 
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
-
-// The terminal's answer when the network response goes straight to the caller.
-const HANDED_OFF: WitResponse = Object.freeze({ status: 200, headers: [], body: new Uint8Array(0) }) as WitResponse;
 
 /**
  * The one controller the caller's handler sees for the whole call, whether the answer
@@ -121,13 +121,13 @@ class OutboundCall {
       req = await outgoingRequest(this.opts, this.p.limits);
     } catch (err) {
       // Limits answer as witline's edge does: the request never leaves.
-      if (err instanceof BodyTooLargeError || err instanceof UrlTooLongError || err instanceof HeadersTooLargeError) {
-        return this.#deliver(this.p.errorResponse(err), method);
+      if (isLimitError(err)) {
+        return this.#deliver(this.p[kErrorResponse](err), method);
       }
       throw err;
     }
     const ctx = { remoteAddress: this.options.remoteAddress ?? '127.0.0.1', signal: this.#aborter.signal };
-    const resp = await this.p.handle(req, ctx, (r) => this.#terminal(r));
+    const resp = await this.p[kHandle](req, ctx, (r) => this.#terminal(r));
     if (this.#handedOff || this.#done) return;
     // The network failed: the caller gets undici's own error, as without the interceptor.
     if (this.#downstreamError) return this.#fail(this.#downstreamError);
@@ -137,7 +137,7 @@ class OutboundCall {
   #terminal(req: WitRequest): Promise<WitResponse> {
     if (this.#ctl.aborted) return Promise.reject(new ClientAbortedError());
     const fwd = forwardOptions(this.opts, req);
-    if (!this.p.hasResponsePhase) {
+    if (!this.p[kHasResponsePhase]) {
       // No stage reads the response: relay it as it streams in.
       this.#handedOff = true;
       this.#send(fwd, this.#relay());
@@ -174,7 +174,7 @@ class OutboundCall {
   }
 
   #collector(resolve: (r: WitResponse) => void, reject: (e: Error) => void): Handler {
-    const max = this.options.maxResponseBytes ?? 16 * 1024 * 1024;
+    const max = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
     let status = 0;

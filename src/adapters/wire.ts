@@ -1,4 +1,4 @@
-import { wireHeaders } from '../http/inject.js';
+import { wireHeaders } from '../core/http.js';
 import type { WitResponse } from '../core/types.js';
 
 /**

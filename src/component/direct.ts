@@ -1,14 +1,11 @@
-import { EXPORTS, postReturn } from '../abi/layout.js';
 import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
-import type { Capability } from '../host/capabilities.js';
+import { CORE_EXPORTS as EXPORTS, postReturn, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
 import { SANDBOX_IMPORT } from '../host/deadline.js';
 import type { Transpiled } from './cache.js';
 import type { CoreExports } from './core.js';
-
-const CONFIGURE = 'witline:middleware/config@0.1.0#configure';
 
 /**
  * Direct instantiation: when a component's handlers live in one core module that
@@ -45,7 +42,7 @@ export function instantiateDirect(
     mem.refresh();
     return mem;
   };
-  const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.deadline.imports() });
+  const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() });
   const ex = instance.exports as Record<string, any>;
   mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
   const core: CoreExports = {
@@ -55,9 +52,9 @@ export function instantiateDirect(
     onResponse: ex[EXPORTS.onResponse],
     postOnResponse: ex[postReturn(EXPORTS.onResponse)],
   };
-  const fn = ex[CONFIGURE] as ((p: number, n: number) => number) | undefined;
+  const fn = ex[EXPORTS.configure] as ((p: number, n: number) => number) | undefined;
   if (!fn) return { core };
-  const post = ex[postReturn(CONFIGURE)] as ((p: number) => void) | undefined;
+  const post = ex[postReturn(EXPORTS.configure)] as ((p: number) => void) | undefined;
   const m = mem;
   return {
     core,

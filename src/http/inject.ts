@@ -1,6 +1,7 @@
 import { BadRequestError } from '../core/errors.js';
 import { bodyBytes, headerList, type HeadersInit, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
-import { checkBodySize, checkHead, type Limits } from './limits.js';
+import { isFieldValue, isToken, wireHeaders } from '../core/http.js';
+import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 
 /** A request for {@link Pipeline.inject}. */
 export interface InjectRequest {
@@ -29,13 +30,13 @@ export interface InjectResponse {
 export function injectedRequest(opts: InjectRequest, limits: Limits): { req: WitRequest; ctx: RequestContext } {
   const method = (opts.method ?? 'GET').toUpperCase();
   const uri = opts.url ?? '/';
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) throw new BadRequestError(`invalid method ${JSON.stringify(method)}`);
+  if (!isToken(method)) throw new BadRequestError(`invalid method ${JSON.stringify(method)}`);
   if (!uri.startsWith('/') && uri !== '*') throw new BadRequestError(`invalid request target ${JSON.stringify(uri)}`);
   const headers = headerList(opts.headers);
   // What a socket could never deliver is refused here too, so inject() and listen() agree.
   for (const [k, v] of headers) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) throw new BadRequestError(`invalid header name ${JSON.stringify(k)}`);
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) throw new BadRequestError(`invalid character in header ${k}`);
+    if (!isToken(k)) throw new BadRequestError(`invalid header name ${JSON.stringify(k)}`);
+    if (!isFieldValue(v)) throw new BadRequestError(`invalid character in header ${k}`);
   }
   checkHead(method, uri, headers, limits);
   const body = opts.body === undefined ? undefined : bodyBytes(opts.body);
@@ -65,13 +66,4 @@ export function injectResponse(resp: WitResponse): InjectResponse {
     text: () => body.toString('utf8'),
     json: () => JSON.parse(body.toString('utf8')),
   };
-}
-
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
-
-/** Headers as witline writes them: the host owns framing, so the body length is authoritative. */
-export function wireHeaders(resp: WitResponse): Array<[string, string]> {
-  const out = resp.headers.filter(([k]) => !FRAMING.has(k.toLowerCase()));
-  if (resp.status !== 204 && resp.status !== 304) out.push(['content-length', String(resp.body.byteLength)]);
-  return out;
 }

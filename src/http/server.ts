@@ -1,31 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
-import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, WitlineError } from '../core/errors.js';
-import type { HeaderList, RequestContext, StreamedResponse, WitRequest, WitResponse } from '../core/types.js';
-import { wireHeaders } from './inject.js';
-import { checkBodySize, checkHead, type Limits } from './limits.js';
+import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
+import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
+import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
+import type { Readable } from 'node:stream';
+import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
+import { EdgeContext } from './context.js';
 
 /** What the edge needs from a pipeline. */
 export interface Handles {
-  handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse>;
+  /** Synchronous when nothing on the request's way awaits (fused guests, a synchronous handler). */
+  handle(req: WitRequest, ctx: RequestContext): OutgoingResponse | Promise<OutgoingResponse>;
   errorResponse(err: unknown): WitResponse;
 }
 
-function rawPairs(raw: string[]): HeaderList {
-  const out: HeaderList = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
-}
-
-/** Read the body, refusing it as soon as it passes the limit. */
-function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | undefined> {
-  const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
-    req.resume(); // no body by framing; drain anything odd so keep-alive still works
-    return Promise.resolve(undefined);
-  }
-  if (declared !== undefined) checkBodySize(Number(declared), limits);
+/** Read a framed body (content-length or chunked), refusing it as soon as it passes the limit. */
+function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -44,26 +35,24 @@ function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array | un
   });
 }
 
-const STREAM_FRAMING = new Set(['transfer-encoding', 'connection', 'keep-alive']);
-
 /** A body still arriving from upstream: its own content-length (if any) stands, and bytes go on as they come. */
-function writeStream(res: ServerResponse, resp: StreamedResponse): void {
+function writeStream(res: ServerResponse, resp: WitResponse, stream: Readable): void {
   const headers = resp.headers.filter(([k]) => !STREAM_FRAMING.has(k.toLowerCase()));
   res.writeHead(resp.status, headers.flat());
   // On an upstream failure mid-body the client sees a cut response; a client gone stops the upstream.
-  pipe(resp.stream, res, () => {});
+  pipe(stream, res, () => {});
 }
 
-function write(res: ServerResponse, resp: WitResponse, close: boolean): void {
-  const stream = (resp as Partial<StreamedResponse>).stream;
+function write(res: ServerResponse, resp: OutgoingResponse, close: boolean): void {
+  const { stream } = resp;
   if (res.headersSent || res.destroyed) {
     stream?.destroy?.();
     return;
   }
-  if (stream) return writeStream(res, resp as StreamedResponse);
-  const headers = wireHeaders(resp);
-  if (close) headers.push(['connection', 'close']);
-  res.writeHead(resp.status, headers.flat());
+  if (stream) return writeStream(res, resp, stream);
+  const headers = wireHeadersFlat(resp);
+  if (close) headers.push('connection', 'close');
+  res.writeHead(resp.status, headers);
   res.end(resp.body);
 }
 
@@ -78,7 +67,7 @@ function onClientError(edge: Handles, limits: Limits) {
       code === 'HPE_HEADER_OVERFLOW'
         ? new HeadersTooLargeError(limits.maxHeaderBytes)
         : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? new WitlineError('WITLINE_REQUEST_TIMEOUT', 408, 'request not received in time')
+          ? new RequestTimeoutError()
           : new BadRequestError(`malformed request (${code || err.message})`);
     const resp = edge.errorResponse(error);
     const head = [`HTTP/1.1 ${resp.status} ${STATUS_TEXT[resp.status] ?? 'Error'}`, ...wireHeaders(resp).map(([k, v]) => `${k}: ${v}`), 'connection: close'];
@@ -86,33 +75,54 @@ function onClientError(edge: Handles, limits: Limits) {
   };
 }
 
-/** The node:http edge: limits, body collection, and writing what the pipeline answers. */
+/**
+ * The node:http edge: limits, body collection, and writing what the pipeline answers.
+ * A request without a body goes through the pipeline synchronously when nothing on its
+ * way awaits (fused guests, a synchronous handler): no promise, no microtask, no abort
+ * signal unless a stage or the upstream asks for one.
+ */
 export function createEdge(edge: Handles, limits: Limits): Server {
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => {
-    const headers = rawPairs(req.rawHeaders);
+    const method = req.method ?? 'GET';
     const uri = req.url ?? '/';
-    // A client that goes away before its answer aborts the work still queued or running for it.
-    const aborter = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
-    });
-    const ctx: RequestContext = { remoteAddress: req.socket.remoteAddress ?? '', signal: aborter.signal };
-    let refusedBody = false;
-    (async () => {
-      checkHead(req.method ?? 'GET', uri, headers, limits);
-      let body: Uint8Array | undefined;
-      try {
-        body = await readBody(req, limits);
-      } catch (err) {
-        refusedBody = true; // the rest of the body is not read: the connection cannot be reused
-        throw err;
-      }
-      return edge.handle({ method: req.method ?? 'GET', uri, headers, body }, ctx);
-    })().then(
-      (resp) => write(res, resp, false),
-      (err) => write(res, edge.errorResponse(err), refusedBody),
-    );
+    const headers = rawPairs(req.rawHeaders);
+    const ctx = new EdgeContext(req, res);
+    let out: WitResponse | Promise<WitResponse>;
+    try {
+      checkHead(method, uri, headers, limits);
+      if (hasBodyFraming(req.headers)) return withBody(edge, limits, req, res, { method, uri, headers }, ctx);
+      // No body by framing: node:http discards anything odd that follows once the response ends.
+      out = edge.handle({ method, uri, headers, body: undefined }, ctx);
+    } catch (err) {
+      return write(res, edge.errorResponse(err), false);
+    }
+    if (isPromise(out))
+      out.then(
+        (resp) => write(res, resp, false),
+        (err) => write(res, edge.errorResponse(err), false),
+      );
+    else write(res, out, false);
   });
   server.on('clientError', onClientError(edge, limits));
   return server;
+}
+
+/** A request with a body: read it under the limit, then run it. A refused body leaves the connection unusable: it is closed. */
+function withBody(edge: Handles, limits: Limits, req: IncomingMessage, res: ServerResponse, head: Omit<WitRequest, 'body'>, ctx: RequestContext): void {
+  const declared = req.headers['content-length'];
+  let read: Promise<Uint8Array>;
+  try {
+    if (declared !== undefined) checkBodySize(Number(declared), limits);
+    read = readBody(req, limits);
+  } catch (err) {
+    return write(res, edge.errorResponse(err), true);
+  }
+  read.then(
+    (body) =>
+      Promise.resolve(edge.handle({ ...head, body }, ctx)).then(
+        (resp) => write(res, resp, false),
+        (err) => write(res, edge.errorResponse(err), false),
+      ),
+    (err) => write(res, edge.errorResponse(err), true),
+  );
 }

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../core/errors.js';
+import { isToken } from '../core/http.js';
 import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 import { secretPairs } from './secret.js';
@@ -30,7 +31,6 @@ export interface AuthOptions {
 }
 
 const KNOWN = new Set(['secret', 'secrets', 'issuer', 'audience', 'clockSkewSec', 'apiKeys', 'apiKeyHeader', 'realm']);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function fail(message: string): never {
@@ -98,7 +98,7 @@ export function auth(options: AuthOptions): Stage {
   }
   const header = optionalString(options.apiKeyHeader, 'apiKeyHeader');
   if (header !== undefined) {
-    if (!TOKEN.test(header)) fail(`'apiKeyHeader' must be a valid header name`);
+    if (!isToken(header)) fail(`'apiKeyHeader' must be a valid header name`);
     config.push(['api-key-header', header.toLowerCase()]);
   }
   if (options.realm !== undefined) {

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../core/errors.js';
+import { isToken } from '../core/http.js';
 import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 
@@ -23,7 +24,6 @@ export interface RateLimitOptions {
 }
 
 const KNOWN = new Set(['burst', 'perSecond', 'key', 'prefix']);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MAX_BURST = 1_000_000_000;
 
 function fail(message: string): never {
@@ -49,7 +49,7 @@ export function rateLimitConfig(options: RateLimitOptions): Array<[string, strin
   if (key !== undefined && key !== 'ip') {
     if (key === null || typeof key !== 'object' || Array.isArray(key)) fail(`'key' must be 'ip' or { header: string }`);
     for (const k of Object.keys(key)) if (k !== 'header') fail(`unknown option 'key.${k}'`);
-    if (typeof key.header !== 'string' || !TOKEN.test(key.header)) fail(`'key.header' must be a valid header name`);
+    if (typeof key.header !== 'string' || !isToken(key.header)) fail(`'key.header' must be a valid header name`);
     config.push(['key-header', key.header.toLowerCase()]);
   }
   if (prefix !== undefined) {

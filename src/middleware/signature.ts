@@ -1,5 +1,7 @@
 import { InvalidConfigError } from '../core/errors.js';
-import { stage, type PoolOptions, type Stage } from '../pipeline/stage.js';
+import { isToken } from '../core/http.js';
+import type { PoolOptions } from '../core/stage.js';
+import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 import { secretPairs } from './secret.js';
 
@@ -28,7 +30,6 @@ export interface SignatureOptions {
 }
 
 const KNOWN = new Set(['secret', 'secrets', 'style', 'header', 'prefix', 'encoding', 'toleranceSec', 'pool']);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PRINTABLE = /^[\x21-\x7e]*$/;
 
 function fail(message: string): never {
@@ -45,7 +46,7 @@ export function signatureConfig(options: SignatureOptions): Array<[string, strin
   if (style !== 'github' && style !== 'stripe') fail(`'style' must be 'github' or 'stripe'`);
   config.push(['style', style]);
   if (options.header !== undefined) {
-    if (typeof options.header !== 'string' || !TOKEN.test(options.header)) fail(`'header' must be a valid header name`);
+    if (typeof options.header !== 'string' || !isToken(options.header)) fail(`'header' must be a valid header name`);
     config.push(['header', options.header.toLowerCase()]);
   }
   if (options.prefix !== undefined) {

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../core/errors.js';
+import { isFieldValue, isToken } from '../core/http.js';
 import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 
@@ -70,9 +71,6 @@ export interface TransformOptions {
   response?: TransformHeaderRules & { json?: TransformJsonRules };
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Field values the host will put on the wire: tab, printable ASCII and Latin-1 only.
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const PATH_PREFIX = /^[\x21-\x7e]*$/;
 
 function fail(message: string): never {
@@ -80,13 +78,13 @@ function fail(message: string): never {
 }
 
 function headerName(where: string, name: unknown): string {
-  if (typeof name !== 'string' || !TOKEN.test(name)) fail(`${where}: ${JSON.stringify(name)} is not a valid header name`);
+  if (typeof name !== 'string' || !isToken(name)) fail(`${where}: ${JSON.stringify(name)} is not a valid header name`);
   return name;
 }
 
 function headerValue(where: string, value: unknown): string {
   if (typeof value !== 'string') fail(`${where}: the value must be a string`);
-  if (BAD_VALUE.test(value)) fail(`${where}: the value has a forbidden character (CR, LF, NUL, control or non-Latin-1)`);
+  if (!isFieldValue(value)) fail(`${where}: the value has a forbidden character (CR, LF, NUL, control or non-Latin-1)`);
   return value;
 }
 

@@ -1,14 +1,14 @@
 import type { Guest } from '../component/guest.js';
-import type { PoolOptions } from './stage.js';
-import { FusedSegment } from './fused.js';
-import { HopSegment, type Segment } from './segment.js';
-import { OpenSegment } from './open.js';
+import type { CallContext } from '../host/call-context.js';
+import type { Segment } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
+import type { PoolFactory } from '../pool/pool.js';
+import { FusedSegment } from '../segment/fused.js';
+import { HopSegment } from '../segment/hop.js';
+import { OpenSegment } from '../segment/open.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
-
-/** Makes the segment for a run of pooled stages (loaded only when a pipeline pools a stage). */
-export type PoolFactory = (guests: Guest[], options: Required<PoolOptions>) => Segment;
 
 function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
   return a.minThreads === b.minThreads && a.maxThreads === b.maxThreads && a.maxQueue === b.maxQueue && a.timeoutMs === b.timeoutMs;
@@ -24,6 +24,7 @@ function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
 export function plan(
   guests: readonly Guest[],
   fusion: Fusion,
+  call: CallContext,
   pools?: { options: ReadonlyArray<Required<PoolOptions> | undefined>; make: PoolFactory },
   open?: readonly boolean[],
 ): Segment[] {
@@ -31,7 +32,7 @@ export function plan(
   let run: Guest[] = [];
   let pooled: { guests: Guest[]; options: Required<PoolOptions> } | undefined;
   const flush = () => {
-    if (run.length > 1) segments.push(new FusedSegment(run));
+    if (run.length > 1) segments.push(new FusedSegment(run, call));
     else if (run.length === 1) segments.push(new HopSegment(run[0]));
     run = [];
     if (pooled) segments.push(pools!.make(pooled.guests, pooled.options));
@@ -42,7 +43,7 @@ export function plan(
     // sandbox: a stage with failurePolicy 'open' is alone in its segment, so that skipping it is skipping only it.
     if (open?.[i]) {
       flush();
-      segments.push(new OpenSegment(options ? pools!.make([g], options) : new HopSegment(g)));
+      segments.push(new OpenSegment(options ? pools!.make([g], options) : new HopSegment(g), g.spec.host.logger));
       return;
     }
     if (options) {

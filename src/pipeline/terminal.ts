@@ -1,15 +1,20 @@
-import { ClientAbortedError, HandlerError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../core/errors.js';
+import { ClientAbortedError, errorResponseOf, HandlerError, NotFoundError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../core/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, stripHopByHop } from '../core/http.js';
 import {
   bodyBytes,
   headerList,
   type Handler,
   type HeaderList,
+  isPromise,
+  type MaybePromise,
+  type HandlerResponse,
+  type OutgoingResponse,
   type RequestContext,
   type StreamedResponse,
   type WitRequest,
   type WitResponse,
 } from '../core/types.js';
-import { checkResponse } from './validate.js';
+import { checkResponse } from '../core/validate.js';
 
 /** Options for forwarding to an upstream URL. */
 export interface UpstreamOptions {
@@ -23,47 +28,30 @@ export interface UpstreamOptions {
 
 export interface TerminalHandle {
   /** `stream`: the caller can write a {@link StreamedResponse} (no stage reads the response body). */
-  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<WitResponse | StreamedResponse>;
+  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): MaybePromise<OutgoingResponse>;
   close(): Promise<void>;
   describe(): string;
 }
 
-const NOT_FOUND = new TextEncoder().encode('{"error":"not_found"}');
 const EMPTY = new Uint8Array(0);
 
-// RFC 9110 §7.6.1 connection-specific fields, never forwarded.
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-function stripHopByHop(headers: HeaderList): HeaderList {
-  const named = new Set<string>();
-  for (const [k, v] of headers) if (k.toLowerCase() === 'connection') for (const t of v.split(',')) named.add(t.trim().toLowerCase());
-  return headers.filter(([k]) => {
-    const l = k.toLowerCase();
-    return !HOP_BY_HOP.has(l) && !named.has(l);
-  });
-}
-
 function fromHandler(handler: Handler): TerminalHandle {
+  const checked = (out: HandlerResponse): WitResponse =>
+    checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+  const failed = (err: unknown): never => {
+    if (err instanceof WitlineError) throw err;
+    throw new HandlerError({ cause: err });
+  };
   return {
-    async call(req, ctx) {
-      let out;
+    // A handler that returns a value answers synchronously: no promise for the request.
+    call(req, ctx) {
+      let out: MaybePromise<HandlerResponse>;
       try {
-        out = await handler(req, ctx);
+        out = handler(req, ctx);
       } catch (err) {
-        if (err instanceof WitlineError) throw err;
-        throw new HandlerError({ cause: err });
+        return failed(err);
       }
-      return checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+      return isPromise(out) ? out.then(checked, failed) : checked(out);
     },
     close: async () => {},
     describe: () => 'handler',
@@ -72,7 +60,7 @@ function fromHandler(handler: Handler): TerminalHandle {
 
 function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
   const timeout = options.timeoutMs ?? 30_000;
-  const maxBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // undici is loaded only when a pipeline forwards upstream.
   const pool = import('undici').then(
     ({ Pool }) => new Pool(base.origin, { connections: options.connections ?? 128, headersTimeout: timeout, bodyTimeout: timeout }),
@@ -143,7 +131,8 @@ export function terminal(handler: Handler | string | URL | undefined, upstream: 
   if (typeof handler === 'function') return fromHandler(handler);
   if (handler !== undefined) return fromUpstream(new URL(String(handler)), upstream);
   return {
-    call: async () => ({ status: 404, headers: [['content-type', 'application/json']], body: NOT_FOUND }),
+    // Returned, not thrown: the response phases still see it, as they see any answer.
+    call: async () => errorResponseOf(new NotFoundError()),
     close: async () => {},
     describe: () => '404',
   };

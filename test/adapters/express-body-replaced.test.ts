@@ -3,8 +3,9 @@
 import { expect, it } from 'vitest';
 import { request } from 'undici';
 import express from 'express';
-import { applyRequest, rawPairs, takeBody } from '../../src/adapters/express-body.js';
-import { resolveLimits } from '../../src/http/limits.js';
+import { applyRequest, takeBody } from '../../src/adapters/express-body.js';
+import { rawPairs } from '../../src/core/http.js';
+import { resolveLimits } from '../../src/core/limits.js';
 import { serveExpress } from './support/serve.js';
 
 const limits = resolveLimits();

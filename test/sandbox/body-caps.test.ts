@@ -29,5 +29,5 @@ it('bounds the body of a response a guest returns by upstream.maxResponseBytes',
   expect((await body(2000, false)).status).toBe(200);
   const over = await body(2001, false);
   expect(over.status).toBe(502);
-  expect(over.json().message).toContain('a body of 2001 bytes, more than 2000');
+  expect((over.json() as { message: string }).message).toContain('a body of 2001 bytes, more than 2000');
 });

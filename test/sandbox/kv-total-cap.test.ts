@@ -14,7 +14,7 @@ it('refuses the write that would overflow the store and keeps what it holds', as
   kv.set('bucket:alice', new Uint8Array(16), 0);
   const res = await p.inject({ url: '/kv', headers: { 'x-kv-bytes': String(64 * 1024), 'x-kv-count': '100' } });
   expect(res.status).toBe(500);
-  expect(res.json().message).toContain('the store is full (maxTotalBytes 1048576)');
+  expect((res.json() as { message: string }).message).toContain('the store is full (maxTotalBytes 1048576)');
   expect(kv.bytes).toBeLessThanOrEqual(1024 * 1024);
   // 15 values of 64 KiB fit beside the bucket; the 16th does not.
   expect(kv.size).toBe(16);

@@ -18,7 +18,7 @@ it('stores a value of 64 KiB and refuses one byte more', async () => {
   const res = await flood(64 * 1024 + 1);
   expect(res.status).toBe(500);
   expect(res.json()).toMatchObject({ error: 'WITLINE_GUEST_TRAP' });
-  expect(res.json().message).toContain('over maxValueBytes (65536)');
+  expect((res.json() as { message: string }).message).toContain('over maxValueBytes (65536)');
   expect(kv.size).toBe(0);
   expect(kv.bytes).toBe(0);
   expect(p.describe().stages[0].replacedInstances).toBe(1);

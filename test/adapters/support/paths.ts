@@ -8,7 +8,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { HandlerResponse, Pipeline } from '../../../src/index.js';
 import { headerList } from '../../../src/core/types.js';
 import { toExpress } from '../../../src/adapters/express.js';
-import { rawPairs } from '../../../src/adapters/express-body.js';
+import { rawPairs } from '../../../src/core/http.js';
 import { toUndiciInterceptor } from '../../../src/adapters/undici.js';
 import { differentialPipeline, sharedHandler, type CorpusRequest } from './corpus.js';
 import { serve, serveExpress } from './serve.js';

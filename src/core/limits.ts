@@ -1,5 +1,5 @@
-import { BodyTooLargeError, HeadersTooLargeError, UrlTooLongError } from '../core/errors.js';
-import type { HeaderList } from '../core/types.js';
+import { BodyTooLargeError, HeadersTooLargeError, InvalidConfigError, UrlTooLongError } from './errors.js';
+import type { HeaderList } from './types.js';
 
 /** Request size limits, enforced the same way on sockets and in `inject()`. */
 export interface Limits {
@@ -23,7 +23,7 @@ export const DEFAULT_LIMITS: Limits = {
 export function resolveLimits(partial?: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS, ...partial };
   for (const [k, v] of Object.entries(limits)) {
-    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`limits.${k} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v <= 0) throw new InvalidConfigError(`limits.${k} must be a positive integer, got ${v}`);
   }
   return limits;
 }
@@ -38,6 +38,15 @@ export function checkHead(method: string, uri: string, headers: HeaderList, limi
   if (size > limits.maxHeaderBytes) throw new HeadersTooLargeError(limits.maxHeaderBytes);
 }
 
+/** Checked as the body arrives (or, when declared, before it does). */
 export function checkBodySize(size: number, limits: Limits): void {
   if (size > limits.maxBodyBytes) throw new BodyTooLargeError(limits.maxBodyBytes);
+}
+
+/**
+ * Whether an error is a request-size limit's. Adapters answer these themselves, exactly as
+ * witline's edge does, instead of handing them to the host framework.
+ */
+export function isLimitError(err: unknown): err is BodyTooLargeError | UrlTooLongError | HeadersTooLargeError {
+  return err instanceof BodyTooLargeError || err instanceof UrlTooLongError || err instanceof HeadersTooLargeError;
 }

@@ -1,7 +1,7 @@
-import type { Guest } from '../component/guest.js';
 import { WitlineError } from '../core/errors.js';
+import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
+import type { Logger } from '../host/log.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import type { RequestOutcome, Segment } from './segment.js';
 
 /** Failures of the stage itself, which `failurePolicy: 'open'` skips (not load shedding, not a client gone). */
 const SKIPPABLE = new Set([
@@ -22,29 +22,27 @@ const SKIPPED = Symbol('skipped');
  */
 export class OpenSegment implements Segment {
   readonly #inner: Segment;
+  readonly #logger: Logger;
   /** Requests that went on without this stage. */
   skipped = 0;
 
-  constructor(inner: Segment) {
+  constructor(inner: Segment, logger: Logger) {
     this.#inner = inner;
+    this.#logger = logger;
   }
 
   get mode(): Segment['mode'] {
     return this.#inner.mode;
   }
 
-  get guests(): readonly Guest[] {
-    return this.#inner.guests;
+  get stages(): readonly string[] {
+    return this.#inner.stages;
   }
 
   #skip(err: unknown, phase: string): void {
     if (!(err instanceof WitlineError) || !SKIPPABLE.has(err.code)) throw err;
     this.skipped++;
-    const guest = this.#inner.guests[0];
-    guest?.spec.host.logger.warn(`stage '${guest.spec.stage}' failed in its ${phase} phase and was skipped (failurePolicy 'open')`, {
-      code: err.code,
-      error: err.message,
-    });
+    this.#logger.warn(`stage '${this.stages[0]}' failed in its ${phase} phase and was skipped (failurePolicy 'open')`, { code: err.code, error: err.message });
   }
 
   async request(req: WitRequest, ctx: RequestContext): Promise<RequestOutcome> {
@@ -66,20 +64,19 @@ export class OpenSegment implements Segment {
     }
   }
 
+  start(): Promise<void> {
+    return this.#inner.start?.() ?? Promise.resolve();
+  }
+
   close(): Promise<void> {
     return this.#inner.close?.() ?? Promise.resolve();
   }
 
-  /** Forwarded for `describe()`: a pooled segment's settings and counters, its replaced instances. */
-  describe(): unknown {
-    return (this.#inner as { describe?: () => unknown }).describe?.();
+  describe(): SegmentDescription {
+    return this.#inner.describe();
   }
 
-  get replaced(): number[] | undefined {
-    return (this.#inner as { replaced?: number[] }).replaced;
-  }
-
-  start(): Promise<void> | undefined {
-    return (this.#inner as { start?: () => Promise<void> }).start?.();
+  replaced(): readonly number[] {
+    return this.#inner.replaced();
   }
 }

@@ -1,15 +1,17 @@
-import { GuestInvalidOutputError } from '../core/errors.js';
-import type { HeaderList, WitRequest, WitResponse } from '../core/types.js';
+import { GuestInvalidOutputError } from './errors.js';
+import { isAbsoluteForm, isFieldValue, isToken } from './http.js';
+import type { HeaderList, WitRequest, WitResponse } from './types.js';
 
-// RFC 9110 token, and the field-value characters Node itself accepts on the wire.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+// What stages, handlers and upstreams produce is checked here, by every layer that takes it
+// from them (segments, the pool, the terminal): it must be writable on the wire as is.
+
+// A request target is visible ASCII (RFC 9112 §3.2): no space, no control.
 const BAD_URI = /[^\x21-\x7e]/;
 
 function checkHeaders(stage: string, headers: HeaderList): void {
   for (const [name, value] of headers) {
-    if (!TOKEN.test(name)) throw new GuestInvalidOutputError(stage, `header name ${JSON.stringify(name)} is not a token`);
-    if (BAD_VALUE.test(value)) {
+    if (!isToken(name)) throw new GuestInvalidOutputError(stage, `header name ${JSON.stringify(name)} is not a token`);
+    if (!isFieldValue(value)) {
       throw new GuestInvalidOutputError(stage, `header ${name} has a forbidden character (CR, LF, NUL or control)`);
     }
   }
@@ -30,8 +32,8 @@ export function checkResponse(stage: string, resp: WitResponse): WitResponse {
 
 /** A request a stage passes on must be a valid HTTP request, or it is a 502. */
 export function checkRequest(stage: string, req: WitRequest): WitRequest {
-  if (!TOKEN.test(req.method)) throw new GuestInvalidOutputError(stage, `method ${JSON.stringify(req.method)} is not a token`);
-  if (req.uri.length === 0 || BAD_URI.test(req.uri) || !(req.uri[0] === '/' || req.uri === '*' || /^https?:\/\//i.test(req.uri))) {
+  if (!isToken(req.method)) throw new GuestInvalidOutputError(stage, `method ${JSON.stringify(req.method)} is not a token`);
+  if (req.uri.length === 0 || BAD_URI.test(req.uri) || !(req.uri[0] === '/' || req.uri === '*' || isAbsoluteForm(req.uri))) {
     throw new GuestInvalidOutputError(stage, `uri ${JSON.stringify(req.uri.slice(0, 100))} is not a valid request target`);
   }
   checkHeaders(stage, req.headers);
