@@ -1,14 +1,14 @@
 import type { Server } from 'node:http';
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import type { Handler, RequestContext, WitRequest, WitResponse } from '../core/types.js';
@@ -94,6 +94,7 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
@@ -115,7 +116,7 @@ export class Pipeline {
       kv = store;
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -131,12 +132,14 @@ export class Pipeline {
 
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
+      this.stages.map(async (s, i) => {
+        const bytes = await readComponent(s.component);
+        // Judged from the binary's own import section, before any of it is transpiled.
+        const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = checkExports(s.name, shape);
+        const component = await transpileCached(bytes, this.#cacheDir);
         return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
       }),
     );
@@ -211,7 +214,7 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
     const stream = !this.hasResponsePhase;
@@ -219,7 +222,7 @@ export class Pipeline {
       handle: (req: WitRequest, ctx: RequestContext) => this.handle(req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
       errorResponse: (err: unknown) => this.errorResponse(err),
     };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -264,7 +267,7 @@ export class Pipeline {
           instantiation: g?.instantiation ?? 'jco',
           phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
           capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
-          imports: c ? worldShape(c.wit).imports : [],
+          imports: this.#shapes[i]?.imports ?? [],
           cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
           transpileMs: c?.transpileMs ?? 0,
           compileMs: c?.compileMs ?? 0,
