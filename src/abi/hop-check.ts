@@ -24,7 +24,7 @@ export function invalidHop(mem: AbiMemory, rec: number, kind: 'request' | 'respo
   const w = rec >>> 2;
   let headers: number;
   if (kind === 'request') {
-    if (!bytesAre(u8, u32[w], u32[w + 1], TOKEN)) return 'the method is not a token';
+    if (!isToken(u8, u32[w], u32[w + 1])) return 'the method is not a token';
     if (!validTarget(u8, u32[w + 2], u32[w + 3])) return 'the uri is not a valid request target';
     headers = rec + REQUEST.headers;
   } else {
@@ -38,7 +38,7 @@ export function invalidHop(mem: AbiMemory, rec: number, kind: 'request' | 'respo
   if (base % 4 !== 0 || base + n * HEADER_SIZE > u8.byteLength) return undefined;
   for (let i = 0; i < n; i++) {
     const e = (base + i * HEADER_SIZE) >>> 2;
-    if (!bytesAre(u8, u32[e], u32[e + 1], TOKEN)) return 'a header name is not a token';
+    if (!isToken(u8, u32[e], u32[e + 1])) return 'a header name is not a token';
     if (!fieldValue(u8, u32[e + 2], u32[e + 3])) return 'a header value has a forbidden character (CR, LF, NUL, control or past U+00FF)';
   }
   return undefined;
@@ -50,11 +50,12 @@ for (const c of "!#$%&'*+-.^_`|~") TOKEN[c.charCodeAt(0)] = 1;
 for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
 for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = TOKEN[c + 0x20] = 1;
 
-/** A non-empty run whose every byte is in `set`; true (left to the copy) when out of bounds. */
-function bytesAre(u8: Uint8Array, ptr: number, len: number, set: Uint8Array): boolean {
+/** A non-empty run of token bytes; true (left to the copy) when out of bounds. */
+function isToken(u8: Uint8Array, ptr: number, len: number): boolean {
   if (len === 0) return false;
-  if (ptr + len > u8.byteLength) return true;
-  for (let i = ptr; i < ptr + len; i++) if (set[u8[i]] === 0) return false;
+  const end = ptr + len;
+  if (end > u8.byteLength) return true;
+  for (let i = ptr; i < end; i++) if (TOKEN[u8[i]] === 0) return false;
   return true;
 }
 
@@ -64,11 +65,10 @@ function validTarget(u8: Uint8Array, ptr: number, len: number): boolean {
   for (let i = ptr; i < ptr + len; i++) if (u8[i] < 0x21 || u8[i] > 0x7e) return false;
   const first = u8[ptr];
   if (first === 0x2f /* / */ || (first === 0x2a /* * */ && len === 1)) return true;
-  // http:// or https://, any case
-  const lower = (i: number) => u8[ptr + i] | 0x20;
-  if (len < 8 || lower(0) !== 0x68 || lower(1) !== 0x74 || lower(2) !== 0x74 || lower(3) !== 0x70) return false;
-  const at = lower(4) === 0x73 ? 5 : 4;
-  return u8[ptr + at] === 0x3a && u8[ptr + at + 1] === 0x2f && u8[ptr + at + 2] === 0x2f;
+  // http:// or https://, any case (| 0x20 lower-cases a letter)
+  if (len < 8 || (u8[ptr] | 0x20) !== 0x68 || (u8[ptr + 1] | 0x20) !== 0x74 || (u8[ptr + 2] | 0x20) !== 0x74 || (u8[ptr + 3] | 0x20) !== 0x70) return false;
+  const at = ptr + ((u8[ptr + 4] | 0x20) === 0x73 ? 5 : 4);
+  return u8[at] === 0x3a && u8[at + 1] === 0x2f && u8[at + 2] === 0x2f;
 }
 
 /** Tab, printable ASCII, or U+0080–U+00FF as UTF-8 (C2/C3 and a continuation byte). */
