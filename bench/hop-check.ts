@@ -9,6 +9,7 @@ import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
 import { directModule, instantiateDirect } from '../src/component/direct.js';
 import { MemoryStore } from '../src/host/kv.js';
+import { CallContext } from '../src/host/call-context.js';
 import { lowerRequest } from '../src/abi/lower.js';
 import { copyRequest } from '../src/abi/hop.js';
 import { invalidHop } from '../src/abi/hop-check.js';
@@ -32,7 +33,7 @@ const req = {
 
 const component = await transpileCached(await readComponent(bundledComponent('echo')));
 const module = directModule(component)!;
-const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: { remoteAddress: '127.0.0.1' } } };
+const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
 const [A, B] = [0, 1].map(() => {
   const g = instantiateDirect(module, 'echo', ['log'], host);
   g.configure?.([['trail', 'set']]);

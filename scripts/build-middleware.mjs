@@ -15,18 +15,19 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import binaryen from 'binaryen';
 import { componentEmbed, componentNew, componentWit } from '@bytecodealliance/jco';
+import { CORE_EXPORTS, postReturn, witName } from '../src/core/wit-names.mjs';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'middleware');
 const glueDir = join(root, 'build', 'glue');
-const PKG = 'witline:middleware@0.1.0';
-const iface = (name) => `witline:middleware/${name}@0.1.0`;
+// The WIT names the glue's exports are renamed to: src/core/wit-names.mjs, shared with the host.
+const WIT_NAMES = join(root, 'src', 'core', 'wit-names.mjs');
 
 const PHASES = {
-  configure: { glue: 'wl_configure', export: `${iface('config')}#configure` },
-  onRequest: { glue: 'wl_on_request', export: `${iface('request-handler')}#on-request` },
-  onResponse: { glue: 'wl_on_response', export: `${iface('response-handler')}#on-response` },
+  configure: { glue: 'wl_configure', export: CORE_EXPORTS.configure },
+  onRequest: { glue: 'wl_on_request', export: CORE_EXPORTS.onRequest },
+  onResponse: { glue: 'wl_on_response', export: CORE_EXPORTS.onResponse },
 };
 
 function glueSource(name, has) {
@@ -81,7 +82,8 @@ function renameExports(wasm, has) {
       binaryen.Features.BulkMemoryOpt |
       binaryen.Features.SignExt |
       binaryen.Features.MutableGlobals |
-      binaryen.Features.NontrappingFPToInt,
+      binaryen.Features.NontrappingFPToInt |
+      binaryen.Features.SIMD128,
   );
   try {
     const renames = { wl_configure: PHASES.configure.export };
@@ -92,7 +94,7 @@ function renameExports(wasm, has) {
       const info = binaryen.getExportInfo(mod.getExport(glue));
       mod.removeExport(glue);
       mod.addFunctionExport(info.value, abiName);
-      post.push(`cabi_post_${abiName}`);
+      post.push(postReturn(abiName));
     }
     const postInfo = binaryen.getExportInfo(mod.getExport('wl_post'));
     mod.removeExport('wl_post');
@@ -131,6 +133,9 @@ export async function buildMiddleware(name, { wit } = {}) {
       '-O3',
       '--noAssert',
       '--converge',
+      // SIMD128 (in V8 since Node 16): the SDK's SHA-256 expands its message schedule with it.
+      '--enable',
+      'simd',
       '--use',
       'abort=middleware/sdk/abort/witlineAbort',
     ],
@@ -140,7 +145,7 @@ export async function buildMiddleware(name, { wit } = {}) {
   const embedded = await componentEmbed({
     binary: core,
     witSource: wit ?? (await witSource()),
-    world: `${PKG}/${world}`.replace('@0.1.0/', '/') + '@0.1.0',
+    world: witName(world),
     stringEncoding: 'utf8',
   });
   const component = await componentNew(embedded);
@@ -153,7 +158,8 @@ export async function buildMiddleware(name, { wit } = {}) {
 async function inputsDigest(name, wit) {
   const h = createHash('sha256')
     .update(wit)
-    .update(await readFile(fileURLToPath(import.meta.url)));
+    .update(await readFile(fileURLToPath(import.meta.url)))
+    .update(await readFile(WIT_NAMES));
   h.update(JSON.parse(await readFile(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')).version);
   for (const dir of [join(root, 'middleware', 'sdk'), join(root, 'middleware', name)]) {
     for (const f of (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {

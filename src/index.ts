@@ -1,6 +1,7 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
-export { stage, type Stage, type StageOptions, type StageConfig, type ComponentSource, type PoolOptions } from './pipeline/stage.js';
-export type { PoolDescription } from './pool/pool.js';
+export { stage, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
+export type { ComponentSource, PoolOptions } from './core/stage.js';
+export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { TrustProxy } from './pipeline/forwarded.js';
 export type { Terminal } from './pipeline/run.js';
@@ -10,7 +11,7 @@ export type { ListenOptions } from './http/listen-options.js';
 export type { Limits } from './core/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
-export type { Capability } from './host/capabilities.js';
+export type { Capability } from './core/wit-names.mjs';
 export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
 export {
   ERROR_CODES,
@@ -36,6 +37,8 @@ export {
   WorkerExitedError,
   ClientAbortedError,
   BodyConsumedError,
+  StoreUnavailableError,
+  StoreValueTooLargeError,
   NotFoundError,
   RequestTimeoutError,
   InternalError,

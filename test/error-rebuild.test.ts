@@ -32,6 +32,8 @@ const samples: WitlineError[] = [
   new e.PipelineClosedError(),
   new e.StageTimeoutError(['slow'], 50),
   new e.PoolBusyError(['busy'], 1),
+  new e.StoreUnavailableError('timeout', 'kv: no answer within 50 ms'),
+  new e.StoreValueTooLargeError(2048, 1024),
   new e.UpstreamTimeoutError('late'),
 ];
 

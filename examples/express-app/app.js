@@ -23,6 +23,8 @@ export function demoToken(sub = 'demo-user', { secret = DEMO_SECRET, nowMs = Dat
  * a client gets `burst` requests at once, then `perSecond`; JSON answers carry
  * `"via":"witline"` and an `x-served-by` header, added by the transform stage's response
  * phase over what the routes sent.
+ *
+ * @param {{ port?: number, host?: string, secret?: string, burst?: number, perSecond?: number, logger?: import('witline').Logger }} [options]
  */
 export async function startExpressApp({ port = 3000, host = '127.0.0.1', secret = DEMO_SECRET, burst = 5, perSecond = 1, logger } = {}) {
   const p = pipeline(

@@ -7,7 +7,11 @@ import { pipeline } from 'witline';
 import { toUndiciInterceptor } from 'witline/undici';
 import { rateLimit, transform } from 'witline/middleware';
 
-/** A dispatcher whose calls run through the pipeline; close() releases both. */
+/**
+ * A dispatcher whose calls run through the pipeline; close() releases both.
+ *
+ * @param {{ apiKey?: string, burst?: number, perSecond?: number, clock?: () => number, logger?: import('witline').Logger }} [options]
+ */
 export function createPartnerClient({ apiKey, burst = 3, perSecond = 1, clock, logger } = {}) {
   const p = pipeline(
     [

@@ -1,4 +1,4 @@
-import { REQUEST } from './layout.js';
+import { REQUEST, REQUEST_FLAT } from './layout.js';
 import { copyRequest } from './hop.js';
 import { AbiMemory } from './memory.js';
 
@@ -60,12 +60,12 @@ export class HostMemory extends AbiMemory {
     this.#top = 8;
   }
 
-  /** Write 9 flat request values as a request record here; returns the record's pointer. */
+  /** Write the flat request values as a request record here; returns the record's pointer. */
   storeRequest(flat: Int32Array): number {
     const rec = this.alloc(REQUEST.size, 4);
     const w = rec >>> 2;
     // The flat values are the record's words in order (the option tag's word carries the tag byte).
-    for (let i = 0; i < 9; i++) this.u32[w + i] = flat[i];
+    for (let i = 0; i < REQUEST_FLAT; i++) this.u32[w + i] = flat[i];
     return rec;
   }
 

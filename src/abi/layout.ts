@@ -18,10 +18,3 @@ export const ACTION = { tag: 0, payload: 4, size: 40, next: 0, respond: 1 } as c
 /** Flat parameter counts: a request is 9 core values, a response 5. */
 export const REQUEST_FLAT = 9;
 export const RESPONSE_FLAT = 5;
-
-/** Core export names, as wit-component names them for our interfaces. */
-export const EXPORTS = {
-  onRequest: 'witline:middleware/request-handler@0.1.0#on-request',
-  onResponse: 'witline:middleware/response-handler@0.1.0#on-response',
-} as const;
-export const postReturn = (name: string) => `cabi_post_${name}`;

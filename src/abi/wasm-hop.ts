@@ -1,4 +1,5 @@
 import { HOP_WASM } from './hop-wasm.js';
+import { REQUEST_FLAT, RESPONSE_FLAT } from './layout.js';
 import { AbiError, GuestMemory, type AbiMemory } from './memory.js';
 
 /**
@@ -34,7 +35,7 @@ function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | undefined {
   const m = hopModule();
   if (!m) return undefined;
   const ex = new WebAssembly.Instance(m, { m: { src: src.memory, dst: dst.memory, realloc: dst.realloc } }).exports as Record<string, any>;
-  hop = { request: ex.request, response: ex.response, out: new Int32Array((ex.out as WebAssembly.Memory).buffer, 0, 14) };
+  hop = { request: ex.request, response: ex.response, out: new Int32Array((ex.out as WebAssembly.Memory).buffer, 0, REQUEST_FLAT + RESPONSE_FLAT) };
   src.hops.set(dst, hop);
   return hop;
 }
@@ -46,7 +47,7 @@ export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out
   if (hop.request(ptr) !== 0) throw new AbiError('request record out of bounds');
   dst.refresh();
   const f = hop.out;
-  for (let i = 0; i < 9; i++) out[o + i] = f[i];
+  for (let i = 0; i < REQUEST_FLAT; i++) out[o + i] = f[i];
   return true;
 }
 
@@ -57,6 +58,6 @@ export function wasmCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, ou
   if (hop.response(ptr) !== 0) throw new AbiError('response record out of bounds');
   dst.refresh();
   const f = hop.out;
-  for (let i = 0; i < 5; i++) out[o + i] = f[9 + i];
+  for (let i = 0; i < RESPONSE_FLAT; i++) out[o + i] = f[REQUEST_FLAT + i];
   return true;
 }

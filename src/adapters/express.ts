@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
+import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
@@ -41,7 +42,7 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
     res.end(resp.body);
   } catch (err) {
     if (res.headersSent) return void res.destroy();
-    const fallback = p.errorResponse(new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
+    const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
     try {
       for (const name of res.getHeaderNames()) res.removeHeader(name);
       for (const [k, v] of adapterHeaders(fallback, method)) res.appendHeader(k, v);
@@ -80,12 +81,12 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     // Limits answer exactly as on witline's own edge; a refused body is left unread, so
     // the connection cannot carry another request.
     if (isLimitError(err)) {
-      return send(p, res, p.errorResponse(err), method, { close: err instanceof BodyTooLargeError });
+      return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
     }
     return next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
   }
 
-  const capture = p.hasResponsePhase;
+  const capture = p[kHasResponsePhase];
   let handedOff = false;
   let downstream: WitResponse | undefined;
   const terminal: Terminal = (out) => {
@@ -107,7 +108,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     return done;
   };
   const witReq: WitRequest = { method, uri, headers, body };
-  const resp = await p.handle(witReq, ctx, terminal);
+  const resp = await p[kHandle](witReq, ctx, terminal);
   if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
 }
 

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { ClientAbortedError, GuestInvalidOutputError, UpstreamError } from '../core/errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, HANDED_OFF } from '../core/http.js';
 import { isLimitError } from '../core/limits.js';
+import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HeaderList, WitRequest, WitResponse } from '../core/types.js';
 import { forwardOptions, outgoingRequest } from './undici-request.js';
@@ -121,12 +122,12 @@ class OutboundCall {
     } catch (err) {
       // Limits answer as witline's edge does: the request never leaves.
       if (isLimitError(err)) {
-        return this.#deliver(this.p.errorResponse(err), method);
+        return this.#deliver(this.p[kErrorResponse](err), method);
       }
       throw err;
     }
     const ctx = { remoteAddress: this.options.remoteAddress ?? '127.0.0.1', signal: this.#aborter.signal };
-    const resp = await this.p.handle(req, ctx, (r) => this.#terminal(r));
+    const resp = await this.p[kHandle](req, ctx, (r) => this.#terminal(r));
     if (this.#handedOff || this.#done) return;
     // The network failed: the caller gets undici's own error, as without the interceptor.
     if (this.#downstreamError) return this.#fail(this.#downstreamError);
@@ -136,7 +137,7 @@ class OutboundCall {
   #terminal(req: WitRequest): Promise<WitResponse> {
     if (this.#ctl.aborted) return Promise.reject(new ClientAbortedError());
     const fwd = forwardOptions(this.opts, req);
-    if (!this.p.hasResponsePhase) {
+    if (!this.p[kHasResponsePhase]) {
       // No stage reads the response: relay it as it streams in.
       this.#handedOff = true;
       this.#send(fwd, this.#relay());
@@ -216,7 +217,7 @@ class OutboundCall {
     try {
       headers = this.#head(resp, method);
     } catch (err) {
-      resp = this.p.errorResponse(new GuestInvalidOutputError('response', `its head cannot be delivered (${(err as Error)?.message ?? err})`));
+      resp = this.p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be delivered (${(err as Error)?.message ?? err})`));
       headers = this.#head(resp, method);
     }
     this.handler.onResponseStart?.(this.#ctl, resp.status, headers, STATUS_CODES[resp.status] ?? '');

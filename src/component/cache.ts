@@ -11,13 +11,16 @@ import { ComponentLoadError } from '../core/errors.js';
  * modules without running jco at all (what `wasmtime compile` is for wasmtime).
  */
 
-const TRANSPILE_OPTIONS = {
+// Hashed into every cache key, so never changed at run time: frozen, and jco only ever gets
+// a copy (its transpile() adds defaults to the object it is given, which made every key
+// computed after a process's first transpile differ from a fresh process's).
+const TRANSPILE_OPTIONS = Object.freeze({
   name: 'component',
-  instantiation: { tag: 'async' as const },
+  instantiation: Object.freeze({ tag: 'async' as const }),
   noTypescript: true,
   wasiShim: false,
   tracing: false,
-};
+});
 
 /** What a transpiled component gives the host. */
 export interface Transpiled {
@@ -93,7 +96,7 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
   let wit: string;
   let codec: boolean;
   try {
-    ({ files } = await jco.transpile(bytes, TRANSPILE_OPTIONS as never));
+    ({ files } = await jco.transpile(bytes, structuredClone(TRANSPILE_OPTIONS) as never));
     wit = await jco.componentWit(bytes);
     codec = handlersLiftUtf8(await jco.print(bytes));
   } catch (err) {

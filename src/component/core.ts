@@ -1,4 +1,4 @@
-import { EXPORTS, postReturn } from '../abi/layout.js';
+import { CORE_EXPORTS as EXPORTS, postReturn } from '../core/wit-names.mjs';
 import { GuestMemory } from '../abi/memory.js';
 
 /**
@@ -48,13 +48,4 @@ export function recordingInstantiateCore(): {
       return undefined;
     },
   };
-}
-
-/**
- * Whether the codec may call this component's core exports directly: its lifts must use
- * UTF-8 strings (the codec's only encoding). Read from the component's text once, at
- * transpile time.
- */
-export function liftsAreUtf8(componentWat: string): boolean {
-  return !/string-encoding=(utf16|latin1)/.test(componentWat);
 }

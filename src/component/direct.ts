@@ -1,13 +1,10 @@
-import { EXPORTS, postReturn } from '../abi/layout.js';
 import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
-import type { Capability } from '../host/capabilities.js';
+import { CORE_EXPORTS as EXPORTS, postReturn, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import type { CoreExports } from './core.js';
-
-const CONFIGURE = 'witline:middleware/config@0.1.0#configure';
 
 /**
  * Direct instantiation: when a component's handlers live in one core module that
@@ -51,9 +48,9 @@ export function instantiateDirect(
     onResponse: ex[EXPORTS.onResponse],
     postOnResponse: ex[postReturn(EXPORTS.onResponse)],
   };
-  const fn = ex[CONFIGURE] as ((p: number, n: number) => number) | undefined;
+  const fn = ex[EXPORTS.configure] as ((p: number, n: number) => number) | undefined;
   if (!fn) return { core };
-  const post = ex[postReturn(CONFIGURE)] as ((p: number) => void) | undefined;
+  const post = ex[postReturn(EXPORTS.configure)] as ((p: number) => void) | undefined;
   const m = mem;
   return {
     core,

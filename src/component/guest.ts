@@ -1,17 +1,19 @@
-import type { Capability } from '../host/capabilities.js';
+import { INTERFACES, witName, type Capability } from '../core/wit-names.mjs';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect } from './direct.js';
+import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
 import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../core/errors.js';
 
-const REQUEST_HANDLER = 'witline:middleware/request-handler@0.1.0';
-const RESPONSE_HANDLER = 'witline:middleware/response-handler@0.1.0';
-const CONFIG = 'witline:middleware/config@0.1.0';
+// jco's instantiate keys exported interfaces by their full names.
+const REQUEST_HANDLER = witName(INTERFACES.requestHandler);
+const RESPONSE_HANDLER = witName(INTERFACES.responseHandler);
+const CONFIG = witName(INTERFACES.config);
 
 /** How a guest's handlers are called: witline's codec over the core exports, or jco's bindings. */
 export type Binding = 'codec' | 'jco';
@@ -54,8 +56,8 @@ export class Guest {
   readonly spec: GuestSpec;
   #instance: Instance | undefined;
   #pending: Promise<Instance> | undefined;
-  // Flat arguments for one call: a request (9) and a response (5).
-  readonly args = new Int32Array(14);
+  // Flat arguments for one call: a request, then a response.
+  readonly args = new Int32Array(REQUEST_FLAT + RESPONSE_FLAT);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
 
@@ -86,7 +88,21 @@ export class Guest {
 
   async #instantiate(): Promise<Instance> {
     const direct = this.#direct();
-    return direct ? this.#instantiateDirect(direct) : this.#instantiateJco();
+    return direct ? this.#unrequested(() => this.#instantiateDirect(direct)) : this.#instantiateJco();
+  }
+
+  /**
+   * Run guest code that serves no request (instantiation, `configure`): its `context` reads
+   * an empty address, even when a replacement is made while a failed call unwinds.
+   */
+  #unrequested<T>(fn: () => T): T {
+    const call = this.spec.host.call;
+    const outer = call.enter(undefined);
+    try {
+      return fn();
+    } finally {
+      call.leave(outer);
+    }
   }
 
   #instantiateDirect(module: WebAssembly.Module): Instance {
@@ -116,21 +132,24 @@ export class Guest {
     const recorder = recordingInstantiateCore();
     let exports: Record<string, any>;
     try {
-      exports = await component.instantiate(
-        (name) => {
-          const m = component.cores.get(name);
-          if (!m) throw new Error(`missing core module ${name}`);
-          return m;
-        },
-        hostImports(stage, capabilities, host),
-        recorder.instantiateCore,
+      // Only the synchronous start is covered here; what runs after jco's awaits runs when no call is current.
+      exports = await this.#unrequested(() =>
+        component.instantiate(
+          (name) => {
+            const m = component.cores.get(name);
+            if (!m) throw new Error(`missing core module ${name}`);
+            return m;
+          },
+          hostImports(stage, capabilities, host),
+          recorder.instantiateCore,
+        ),
       );
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
     if (this.spec.phases.configure) {
       try {
-        exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v]));
+        this.#unrequested(() => exports[CONFIG].configure(this.spec.config.map(([k, v]) => [k, v])));
       } catch (err) {
         // jco throws the `err` arm of a result as an error carrying the payload.
         const payload = (err as { payload?: unknown }).payload;
@@ -184,8 +203,9 @@ export class Guest {
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
-    // The context capability answers for the request being run: set it right before the call.
-    if (ctx) this.spec.host.context.current = ctx;
+    // The context capability answers for the request being run, during the call only.
+    const call = this.spec.host.call;
+    const outer = call.enter(ctx);
     try {
       const core = inst.core;
       if (!core) return inst.onRequest!(req);
@@ -198,6 +218,8 @@ export class Guest {
       return action;
     } catch (err) {
       this.fail(err);
+    } finally {
+      call.leave(outer);
     }
   }
 
@@ -205,13 +227,14 @@ export class Guest {
   onResponse(req: WitRequest, resp: WitResponse, ctx?: RequestContext): WitResponse | Promise<WitResponse> {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
-    if (ctx) this.spec.host.context.current = ctx;
+    const call = this.spec.host.call;
+    const outer = call.enter(ctx);
     try {
       const core = inst.core;
       if (!core) return inst.onResponse!(req, resp);
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
-      lowerResponse(core.mem, resp, a, 9);
+      lowerResponse(core.mem, resp, a, REQUEST_FLAT);
       const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
       core.mem.refresh();
       const out = liftResponse(core.mem, ptr);
@@ -219,6 +242,8 @@ export class Guest {
       return out;
     } catch (err) {
       this.fail(err);
+    } finally {
+      call.leave(outer);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { ComponentSource } from '../pipeline/stage.js';
+import type { ComponentSource } from '../core/stage.js';
 import { ComponentLoadError } from '../core/errors.js';
 
 const COMPONENT_LAYER = 0x01; // the `layer` field of a component binary's preamble

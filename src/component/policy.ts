@@ -1,5 +1,4 @@
-import type { Capability } from '../host/capabilities.js';
-import { WIT_PACKAGE, WIT_VERSION } from '../host/capabilities.js';
+import { INTERFACES, witName as iface, type Capability } from '../core/wit-names.mjs';
 import { ImportDeniedError, InvalidComponentError } from '../core/errors.js';
 import { componentNames } from './names.js';
 
@@ -20,14 +19,12 @@ export function worldShape(bytes: Uint8Array): WorldShape {
   return { imports, exports };
 }
 
-const iface = (name: string) => `${WIT_PACKAGE}/${name}@${WIT_VERSION}`;
-
 /**
  * Refuse a component that imports anything the stage was not granted, naming every
  * such import. The `types` interface carries only type definitions and is always allowed.
  */
 export function checkImports(stage: string, shape: WorldShape, granted: readonly Capability[]): void {
-  const allowed = new Set([iface('types'), ...granted.map(iface)]);
+  const allowed = new Set([iface(INTERFACES.types), ...granted.map(iface)]);
   const denied = shape.imports.filter((i) => !allowed.has(i));
   if (denied.length) throw new ImportDeniedError(stage, denied);
 }
@@ -35,10 +32,10 @@ export function checkImports(stage: string, shape: WorldShape, granted: readonly
 /** The phases a component exports; it must export at least one. */
 export function checkExports(stage: string, shape: WorldShape): { request: boolean; response: boolean; configure: boolean } {
   const has = (name: string) => shape.exports.includes(iface(name));
-  const phases = { request: has('request-handler'), response: has('response-handler'), configure: has('config') };
+  const phases = { request: has(INTERFACES.requestHandler), response: has(INTERFACES.responseHandler), configure: has(INTERFACES.config) };
   if (!phases.request && !phases.response) {
     throw new InvalidComponentError(
-      `stage '${stage}' exports neither ${iface('request-handler')} nor ${iface('response-handler')} (it exports: ${shape.exports.join(', ') || 'nothing'})`,
+      `stage '${stage}' exports neither ${iface(INTERFACES.requestHandler)} nor ${iface(INTERFACES.responseHandler)} (it exports: ${shape.exports.join(', ') || 'nothing'})`,
     );
   }
   return phases;

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   WITLINE_CLOSED: { status: 503, meaning: 'the pipeline was closed' },
   WITLINE_STAGE_TIMEOUT: { status: 503, meaning: 'a pooled stage ran past its timeoutMs; its worker was replaced' },
   WITLINE_POOL_BUSY: { status: 503, meaning: "a pooled stage's queue was full; sent at once, with Retry-After" },
+  WITLINE_STORE_UNAVAILABLE: { status: 503, meaning: 'the shared kv store did not answer: offline, past its deadline, or it failed' },
+  WITLINE_STORE_VALUE_TOO_LARGE: { status: 500, meaning: "a kv value over the store's maxValueBytes was refused" },
   WITLINE_UPSTREAM_TIMEOUT: { status: 504, meaning: 'the upstream did not answer in time' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
@@ -259,6 +261,28 @@ export function errorResponseOf(e: WitlineError): WitResponse {
   return { status: e.statusCode, headers: [['content-type', 'application/json'], ...e.headers.map(([k, v]): [string, string] => [k, v])], body };
 }
 
+/**
+ * The shared key-value store did not answer: its connection is down (operations fail at
+ * once rather than queue), the operation ran past the store's deadline, or the store
+ * replied with an error. Nothing was promised about the operation's effect: a timed-out
+ * write may or may not have happened.
+ */
+export class StoreUnavailableError extends WitlineError {
+  /** `'offline'`: not connected; `'timeout'`: past the deadline; `'error'`: the store or its client failed. */
+  readonly reason: 'offline' | 'timeout' | 'error';
+  constructor(reason: 'offline' | 'timeout' | 'error', message: string, options?: { cause?: unknown }) {
+    super('WITLINE_STORE_UNAVAILABLE', status('WITLINE_STORE_UNAVAILABLE'), message, { ...options, headers: [['retry-after', '1']] });
+    this.reason = reason;
+  }
+}
+
+/** A value larger than the store's `maxValueBytes` was refused (nothing was written). */
+export class StoreValueTooLargeError extends WitlineError {
+  constructor(size: number, limit: number) {
+    super('WITLINE_STORE_VALUE_TOO_LARGE', status('WITLINE_STORE_VALUE_TOO_LARGE'), `kv: a value of ${size} bytes exceeds the store's limit of ${limit} bytes`);
+  }
+}
+
 /** An error as plain data, to cross a thread (structured-clonable); {@link rebuildError} reads it. */
 export interface SerializedError {
   code: WitlineErrorCode;
@@ -296,6 +320,8 @@ const CLASSES: { readonly [C in WitlineErrorCode]: abstract new (...args: never[
   WITLINE_CLOSED: PipelineClosedError,
   WITLINE_STAGE_TIMEOUT: StageTimeoutError,
   WITLINE_POOL_BUSY: PoolBusyError,
+  WITLINE_STORE_UNAVAILABLE: StoreUnavailableError,
+  WITLINE_STORE_VALUE_TOO_LARGE: StoreValueTooLargeError,
   WITLINE_UPSTREAM_TIMEOUT: UpstreamTimeoutError,
 };
 

@@ -21,11 +21,17 @@ export interface WitResponse {
 }
 
 /**
- * A response whose body is still arriving: the upstream terminal returns one to the edge
- * (`listen()`) only when no stage has a response phase, so that the body streams from
- * upstream to client. `body` is then empty and `stream` carries the bytes.
+ * A response on its way to the edge. `stream` is set on a response whose body is still
+ * arriving: the upstream terminal returns one to the edge (`listen()`) only when no stage
+ * has a response phase, so that the body streams from upstream to client. `body` is then
+ * empty and `stream` carries the bytes.
  */
-export interface StreamedResponse extends WitResponse {
+export interface OutgoingResponse extends WitResponse {
+  stream?: Readable;
+}
+
+/** An {@link OutgoingResponse} whose body streams. */
+export interface StreamedResponse extends OutgoingResponse {
   stream: Readable;
 }
 
@@ -79,4 +85,12 @@ const encoder = new TextEncoder();
 export function bodyBytes(body: string | Uint8Array | undefined): Uint8Array {
   if (body === undefined) return new Uint8Array(0);
   return typeof body === 'string' ? encoder.encode(body) : body;
+}
+
+/** A value, or a promise of it: what the request path returns, synchronously when nothing on the way awaits. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Whether a {@link MaybePromise} is still pending work (any thenable, as `await` would treat it). */
+export function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }

@@ -1,5 +1,5 @@
 import type { GuestMemory } from '../abi/memory.js';
-import type { Capability } from './capabilities.js';
+import { witName, type Capability } from '../core/wit-names.mjs';
 import type { HostServices } from './imports.js';
 import type { LogLevel } from './log.js';
 
@@ -14,7 +14,7 @@ const MAX_TTL = BigInt(Number.MAX_SAFE_INTEGER);
 const ttl = (ms: bigint) => (ms > MAX_TTL ? Number.MAX_SAFE_INTEGER : ms < 0n ? 0 : Number(ms));
 
 /** The module name a core import of capability `cap` comes from. */
-export const coreModule = (cap: Capability) => `witline:middleware/${cap}@0.1.0`;
+export const coreModule = (cap: Capability) => witName(cap);
 
 /** Every function of each capability, by core import name. */
 export const CORE_FUNCTIONS: Record<Capability, readonly string[]> = {
@@ -73,7 +73,7 @@ export function coreImports(stage: string, granted: readonly Capability[], host:
         break;
       case 'context':
         imports[mod] = {
-          'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.context.current.remoteAddress, 'utf8')),
+          'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.call.remoteAddress, 'utf8')),
         };
         break;
     }

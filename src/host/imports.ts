@@ -1,15 +1,15 @@
-import type { Capability } from './capabilities.js';
+import { jcoImportName, type Capability } from '../core/wit-names.mjs';
 import type { KvStore } from './kv.js';
 import type { LogLevel, Logger } from './log.js';
-import type { RequestContext } from '../core/types.js';
+import type { CallContext } from './call-context.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {
   kv: KvStore;
   clock: () => number;
   logger: Logger;
-  /** The request being handled; set by the runner around each guest call. */
-  context: { current: RequestContext };
+  /** The request the guest being called is handling: entered around each guest call, empty between calls. */
+  call: CallContext;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -28,7 +28,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
   for (const cap of granted) {
     switch (cap) {
       case 'log':
-        imports['witline:middleware/log'] = {
+        imports[jcoImportName('log')] = {
           log(level: LogLevel | number, message: string) {
             const l = typeof level === 'number' ? (LEVELS[level] ?? 'info') : level;
             host.logger[l](message, { stage });
@@ -36,10 +36,10 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
         };
         break;
       case 'clock':
-        imports['witline:middleware/clock'] = { nowMs: () => BigInt(Math.floor(host.clock())) };
+        imports[jcoImportName('clock')] = { nowMs: () => BigInt(Math.floor(host.clock())) };
         break;
       case 'kv':
-        imports['witline:middleware/kv'] = {
+        imports[jcoImportName('kv')] = {
           get: (key: string) => host.kv.get(key),
           set: (key: string, value: Uint8Array, ttlMs: bigint) => host.kv.set(key, value, ttl(ttlMs)),
           incr: (key: string, delta: bigint, ttlMs: bigint) => host.kv.incr(key, delta, ttl(ttlMs)),
@@ -49,7 +49,7 @@ export function hostImports(stage: string, granted: readonly Capability[], host:
         };
         break;
       case 'context':
-        imports['witline:middleware/context'] = { remoteAddress: () => host.context.current.remoteAddress };
+        imports[jcoImportName('context')] = { remoteAddress: () => host.call.remoteAddress };
         break;
     }
   }

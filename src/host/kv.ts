@@ -25,8 +25,26 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
+/**
+ * Counters are stored as 8-byte little-endian two's-complement s64, so that `get` reads
+ * the same bytes from every store (`RedisStore` keeps this encoding too).
+ */
+export function encodeCounter(n: bigint): Uint8Array {
+  const value = new Uint8Array(8);
+  new DataView(value.buffer).setBigInt64(0, BigInt.asIntN(64, n), true);
+  return value;
+}
+
+/** The counter held by `value`, or undefined if it is not 8 bytes long (not a counter). */
+export function decodeCounter(value: Uint8Array): bigint | undefined {
+  if (value.byteLength !== 8) return undefined;
+  return new DataView(value.buffer, value.byteOffset, 8).getBigInt64(0, true);
+}
+
+/** What `incr` throws on a key holding something other than a counter, in every store. */
+export function notACounter(key: string): TypeError {
+  return new TypeError(`kv: '${key}' does not hold a counter`);
+}
 
 /** Options for {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -101,15 +119,10 @@ export class MemoryStore implements KvStore {
 
   incr(key: string, delta: bigint, ttlMs: number): bigint {
     const e = this.#live(key);
-    let current = 0n;
-    if (e) {
-      if (e.value.byteLength !== 8) throw new TypeError(`kv: '${key}' does not hold a counter`);
-      current = new DataView(e.value.buffer, e.value.byteOffset, 8).getBigInt64(0, true);
-    }
-    let next = current + delta;
-    if (next > I64_MAX || next < I64_MIN) next = BigInt.asIntN(64, next); // two's-complement wrap, as s64
-    const value = new Uint8Array(8);
-    new DataView(value.buffer).setBigInt64(0, next, true);
+    const current = e ? decodeCounter(e.value) : 0n;
+    if (current === undefined) throw notACounter(key);
+    const next = BigInt.asIntN(64, current + delta); // two's-complement wrap, as s64
+    const value = encodeCounter(next);
     if (ttlMs > 0 || !e) this.#put(key, value, ttlMs);
     else e.value = value;
     return next;

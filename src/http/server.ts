@@ -5,7 +5,8 @@ import { BadRequestError, BodyTooLargeError, GuestInvalidOutputError, HeadersToo
 import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import { requestTarget } from '../core/target.js';
-import type { RequestContext, StreamedResponse, WitRequest, WitResponse } from '../core/types.js';
+import type { Readable } from 'node:stream';
+import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { EdgeContext } from './context.js';
 import { edgeServerOptions, type ListenOptions } from './listen-options.js';
 
@@ -14,7 +15,7 @@ export type { ListenOptions } from './listen-options.js';
 /** What the edge needs from a pipeline. */
 export interface Handles {
   /** Synchronous when nothing on the request's way awaits (fused guests, a synchronous handler). */
-  handle(req: WitRequest, ctx: RequestContext): WitResponse | Promise<WitResponse>;
+  handle(req: WitRequest, ctx: RequestContext): OutgoingResponse | Promise<OutgoingResponse>;
   errorResponse(err: unknown): WitResponse;
 }
 
@@ -39,15 +40,15 @@ function readBody(req: IncomingMessage, limits: Limits): Promise<Uint8Array> {
 }
 
 /** A body still arriving from upstream: its own content-length (if any) stands, and bytes go on as they come. */
-function writeStream(res: ServerResponse, resp: StreamedResponse): void {
+function writeStream(res: ServerResponse, resp: WitResponse, stream: Readable): void {
   const headers = resp.headers.filter(([k]) => !STREAM_FRAMING.has(k.toLowerCase()));
   res.writeHead(resp.status, headers.flat());
   // On an upstream failure mid-body the client sees a cut response; a client gone stops the upstream.
-  pipe(resp.stream, res, () => {});
+  pipe(stream, res, () => {});
 }
 
-function write(edge: Handles, res: ServerResponse, resp: WitResponse, close: boolean): void {
-  const stream = (resp as Partial<StreamedResponse>).stream;
+function write(edge: Handles, res: ServerResponse, resp: OutgoingResponse, close: boolean): void {
+  const { stream } = resp;
   if (res.headersSent || res.destroyed) {
     stream?.destroy?.();
     return;
@@ -56,7 +57,7 @@ function write(edge: Handles, res: ServerResponse, resp: WitResponse, close: boo
   // wire, a head too large to build as one string) must never escape into node:http's event
   // handlers, where it would end the process. Nothing per header: this is the hot path.
   try {
-    if (stream) return writeStream(res, resp as StreamedResponse);
+    if (stream) return writeStream(res, resp, stream);
     const headers = wireHeadersFlat(resp);
     if (close) headers.push('connection', 'close');
     res.writeHead(resp.status, headers);
@@ -67,8 +68,8 @@ function write(edge: Handles, res: ServerResponse, resp: WitResponse, close: boo
 }
 
 /** A response whose head could not be written: a 502 in its place, or (head gone already) a cut connection. */
-function unwritable(edge: Handles, res: ServerResponse, resp: WitResponse, err: unknown): void {
-  (resp as Partial<StreamedResponse>).stream?.destroy?.();
+function unwritable(edge: Handles, res: ServerResponse, resp: OutgoingResponse, err: unknown): void {
+  resp.stream?.destroy?.();
   if (res.headersSent) return void res.destroy();
   // Logged through the pipeline, as every 5xx is.
   const fallback = edge.errorResponse(new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
@@ -122,7 +123,7 @@ export function createEdge(edge: Handles, limits: Limits, options: ListenOptions
     } catch (err) {
       return write(edge, res, edge.errorResponse(err), false);
     }
-    if (out instanceof Promise)
+    if (isPromise(out))
       out.then(
         (resp) => write(edge, res, resp, false),
         (err) => write(edge, res, edge.errorResponse(err), false),

@@ -1,6 +1,7 @@
 import { InvalidConfigError } from '../core/errors.js';
 import { isToken } from '../core/http.js';
-import { stage, type PoolOptions, type Stage } from '../pipeline/stage.js';
+import type { PoolOptions } from '../core/stage.js';
+import { stage, type Stage } from '../pipeline/stage.js';
 import { bundledComponent } from './bundled.js';
 import { secretPairs } from './secret.js';
 

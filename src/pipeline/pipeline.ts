@@ -3,7 +3,10 @@ import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
-import { WITLINE_CAPABILITIES } from '../host/capabilities.js';
+import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
+import type { Segment } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
+import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
@@ -11,14 +14,17 @@ import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError
 import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
-import type { Handler, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
+import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
-import { plan, type Fusion, type PoolFactory } from './plan.js';
-import type { Segment } from './segment.js';
+import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type PoolOptions, type Stage } from './stage.js';
-import type { PoolDescription } from '../pool/pool.js';
+import { resolvePool, type Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
+import { describePipeline, type PipelineDescription } from './describe.js';
+import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
+
+export type { PipelineDescription } from './describe.js';
 
 /** Options of {@link pipeline}. */
 export interface PipelineOptions {
@@ -48,33 +54,7 @@ export interface PipelineOptions {
   binding?: Binding;
 }
 
-/** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
-export interface PipelineDescription {
-  fusion: Fusion;
-  terminal: string;
-  /**
-   * The plan: each segment runs its stages per hop or fused on the main thread, or
-   * (`'pooled'`) fused on a worker pool, whose settings and counters `pool` shows.
-   */
-  segments: Array<{ mode: 'per-hop' | 'fused' | 'pooled'; stages: string[]; pool?: PoolDescription }>;
-  stages: Array<{
-    name: string;
-    /** How this stage runs: per hop (codec or jco bindings), inside a fused segment, or on a pool. */
-    mode: 'per-hop' | 'fused' | 'pooled';
-    /** Which thread runs it: the main thread, or a worker of its pool. */
-    placement: 'main' | 'pool';
-    binding: Binding;
-    /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
-    instantiation: 'direct' | 'jco';
-    phases: Array<'request' | 'response'>;
-    capabilities: string[];
-    imports: string[];
-    cache: 'hit' | 'miss' | 'loading';
-    transpileMs: number;
-    compileMs: number;
-    replacedInstances: number;
-  }>;
-}
+const encoder = new TextEncoder();
 
 /**
  * A chain of WebAssembly middleware in front of a handler.
@@ -101,6 +81,8 @@ export class Pipeline {
   readonly #clockGiven: boolean;
   #ready: Promise<void> | undefined;
   #closed = false;
+  /** Set once every stage is loaded: requests then skip the `ready()` promise. */
+  #loaded = false;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
@@ -115,7 +97,7 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), context: { current: { remoteAddress: '' } } };
+    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
     this.#terminal = terminal(options.handler, options.upstream, this.limits);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
@@ -150,33 +132,45 @@ export class Pipeline {
       const { poolFactory } = await import('../pool/pool.js');
       pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
     }
-    const segments = plan(this.#guests, this.#fusion, pools);
+    const segments = plan(this.#guests, this.#fusion, this.#host.call, pools);
     this.#segments = segments;
     try {
-      await Promise.all(segments.map((s) => (s as { start?: () => Promise<void> }).start?.()));
+      await Promise.all(segments.map((s) => s.start?.()));
     } catch (err) {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
+    this.#loaded = true;
+  }
+
+  /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
+  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+    return this[kHandle](req, ctx);
   }
 
   /**
-   * Run one request through the chain. Never rejects: failures become error responses.
-   * `terminal` replaces the pipeline's handler for this request (adapters use it to hand
-   * the request to the host framework's own handlers).
+   * @internal `handle`, with `terminal` in place of the pipeline's handler for this request
+   * (adapters hand the request to the host framework's own handlers; `listen()` lets an
+   * upstream body stream through). Synchronous once loaded, for as long as nothing on the
+   * request's way awaits (see runOnion); never throws or rejects.
    */
-  async handle(req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<WitResponse> {
+  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): MaybePromise<OutgoingResponse> {
     try {
       if (this.#closed) throw new PipelineClosedError();
-      await this.ready();
-      return await runOnion(this.#segments, terminal, req, ctx);
+      if (!this.#loaded)
+        return this.ready().then(
+          () => this[kHandle](req, ctx, terminal),
+          (err) => this[kErrorResponse](err),
+        );
+      const out = runOnion(this.#segments, terminal, req, ctx);
+      return isPromise(out) ? out.catch((err) => this[kErrorResponse](err)) : out;
     } catch (err) {
-      return this.errorResponse(err);
+      return this[kErrorResponse](err);
     }
   }
 
-  /** The response a failure gets: its status, and a JSON body naming its stable code. */
-  errorResponse(err: unknown): WitResponse {
+  /** @internal The response a failure gets: its status, and a JSON body naming its stable code. */
+  [kErrorResponse](err: unknown): WitResponse {
     const e = err instanceof WitlineError ? err : new InternalError({ cause: err });
     if (e.statusCode >= 500) {
       const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
@@ -200,7 +194,7 @@ export class Pipeline {
       const { req, ctx } = injectedRequest(request, this.limits);
       resp = await this.handle(req, ctx);
     } catch (err) {
-      resp = this.errorResponse(err);
+      resp = this[kErrorResponse](err);
     }
     return injectResponse(resp);
   }
@@ -217,10 +211,10 @@ export class Pipeline {
   async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
-    const stream = !this.hasResponsePhase;
+    const stream = !this[kHasResponsePhase];
     const edge = {
-      handle: (req: WitRequest, ctx: RequestContext) => this.handle(req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
-      errorResponse: (err: unknown) => this.errorResponse(err),
+      handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
+      errorResponse: (err: unknown) => this[kErrorResponse](err),
     };
     const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
@@ -235,46 +229,23 @@ export class Pipeline {
     return server;
   }
 
-  /** True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
-  get hasResponsePhase(): boolean {
+  /** @internal True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
+  get [kHasResponsePhase](): boolean {
     return this.#guests.some((g) => g.spec.phases.response);
   }
 
-  /** How the pipeline was planned: stages, phases, capabilities and cache use. */
+  /** How the pipeline was planned: segments, and each stage's mode, phases, capabilities and cache use. */
   describe(): PipelineDescription {
-    const segmentOf = new Map<Guest, Segment>();
-    for (const seg of this.#segments) for (const g of seg.guests) segmentOf.set(g, seg);
-    return {
+    const { stages } = this;
+    return describePipeline({
       fusion: this.#fusion,
       terminal: this.#terminal.describe(),
-      segments: this.#segments.map((seg) => {
-        const pool = (seg as { describe?: () => PoolDescription }).describe?.();
-        return { mode: seg.mode, stages: seg.guests.map((g) => g.spec.stage), ...(pool && { pool }) };
-      }),
-      stages: this.stages.map((s, i) => {
-        const g = this.#guests[i];
-        const c = g?.spec.component;
-        const seg = g && segmentOf.get(g);
-        // A pooled stage's instances live in workers: its segment counts their replacements.
-        const inWorkers = (seg as { replaced?: number[] } | undefined)?.replaced?.[seg!.guests.indexOf(g!)];
-        // Before loading, the stage's options tell where it will run.
-        const pooled = seg ? seg.mode === 'pooled' : resolvePool(s.pool) !== undefined;
-        return {
-          name: s.name,
-          mode: seg?.mode ?? (pooled ? 'pooled' : 'per-hop'),
-          placement: pooled ? 'pool' : 'main',
-          binding: g?.binding ?? this.#binding,
-          instantiation: g?.instantiation ?? 'jco',
-          phases: g ? (['request', 'response'] as const).filter((p) => g.spec.phases[p]) : [],
-          capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
-          imports: this.#shapes[i]?.imports ?? [],
-          cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
-          transpileMs: c?.transpileMs ?? 0,
-          compileMs: c?.compileMs ?? 0,
-          replacedInstances: inWorkers ?? g?.replaced ?? 0,
-        };
-      }),
-    };
+      binding: this.#binding,
+      stages,
+      guests: this.#guests,
+      shapes: this.#shapes,
+      segments: this.#segments,
+    });
   }
 
   /** Stop every server this pipeline listens on and release upstream connections. */
@@ -296,7 +267,7 @@ export class Pipeline {
   }
 
   /** @internal The planned segments (for diagnostics and tests). */
-  get segments(): readonly Segment[] {
+  get [kSegments](): readonly Segment[] {
     return this.#segments;
   }
 }

@@ -1,13 +1,13 @@
 import type { Guest } from '../component/guest.js';
-import type { PoolOptions } from './stage.js';
-import { FusedSegment } from './fused.js';
-import { HopSegment, type Segment } from './segment.js';
+import type { CallContext } from '../host/call-context.js';
+import type { Segment } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
+import type { PoolFactory } from '../pool/pool.js';
+import { FusedSegment } from '../segment/fused.js';
+import { HopSegment } from '../segment/hop.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
-
-/** Makes the segment for a run of pooled stages (loaded only when a pipeline pools a stage). */
-export type PoolFactory = (guests: Guest[], options: Required<PoolOptions>) => Segment;
 
 function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
   return a.minThreads === b.minThreads && a.maxThreads === b.maxThreads && a.maxQueue === b.maxQueue && a.timeoutMs === b.timeoutMs;
@@ -23,13 +23,14 @@ function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
 export function plan(
   guests: readonly Guest[],
   fusion: Fusion,
+  call: CallContext,
   pools?: { options: ReadonlyArray<Required<PoolOptions> | undefined>; make: PoolFactory },
 ): Segment[] {
   const segments: Segment[] = [];
   let run: Guest[] = [];
   let pooled: { guests: Guest[]; options: Required<PoolOptions> } | undefined;
   const flush = () => {
-    if (run.length > 1) segments.push(new FusedSegment(run));
+    if (run.length > 1) segments.push(new FusedSegment(run, call));
     else if (run.length === 1) segments.push(new HopSegment(run[0]));
     run = [];
     if (pooled) segments.push(pools!.make(pooled.guests, pooled.options));

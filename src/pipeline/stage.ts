@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidConfigError } from '../core/errors.js';
-import type { Capability } from '../host/capabilities.js';
-
-/** Where a component comes from: a file path, a `file:` URL, or the component's bytes. */
-export type ComponentSource = string | URL | Uint8Array;
+import type { ComponentSource, PoolOptions } from '../core/stage.js';
+import type { Capability } from '../core/wit-names.mjs';
 
 /** Settings passed to the guest's `configure` once per instance. */
 export type StageConfig = Record<string, string | number | boolean> | ReadonlyArray<readonly [string, string]>;
@@ -29,26 +27,6 @@ export interface StageOptions {
    * pool options share one pool and run fused inside a worker.
    */
   pool?: true | PoolOptions;
-}
-
-/**
- * A pooled stage's worker pool (piscina).
- *
- * @example
- * ```ts
- * stage({ component: './build/hash.wasm', pool: { maxThreads: 4, maxQueue: 256, timeoutMs: 2_000 } })
- * stage({ ...rateLimit({ burst: 10, perSecond: 5 }), pool: true })
- * ```
- */
-export interface PoolOptions {
-  /** Workers kept running even when idle. Default 1. */
-  minThreads?: number;
-  /** Most workers at once. Default `os.availableParallelism()`. */
-  maxThreads?: number;
-  /** Requests waiting for a worker at most; past it, 503 `WITLINE_POOL_BUSY` with `Retry-After`. Default `64 × maxThreads`. */
-  maxQueue?: number;
-  /** Longest a phase of the stage may run in a worker; past it the worker is terminated and the request gets 503 `WITLINE_STAGE_TIMEOUT`. Default 10,000. */
-  timeoutMs?: number;
 }
 
 /** A pipeline stage, as returned by {@link stage} and the bundled middleware factories. */

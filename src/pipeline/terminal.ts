@@ -6,6 +6,10 @@ import {
   headerList,
   type Handler,
   type HeaderList,
+  isPromise,
+  type MaybePromise,
+  type HandlerResponse,
+  type OutgoingResponse,
   type RequestContext,
   type StreamedResponse,
   type WitRequest,
@@ -35,7 +39,7 @@ export interface UpstreamOptions {
 
 export interface TerminalHandle {
   /** `stream`: the caller can write a {@link StreamedResponse} (no stage reads the response body). */
-  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<WitResponse | StreamedResponse>;
+  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): MaybePromise<OutgoingResponse>;
   close(): Promise<void>;
   describe(): string;
 }
@@ -43,16 +47,22 @@ export interface TerminalHandle {
 const EMPTY = new Uint8Array(0);
 
 function fromHandler(handler: Handler, limits: ResponseLimits): TerminalHandle {
+  const checked = (out: HandlerResponse): WitResponse =>
+    checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) }, limits);
+  const failed = (err: unknown): never => {
+    if (err instanceof WitlineError) throw err;
+    throw new HandlerError({ cause: err });
+  };
   return {
-    async call(req, ctx) {
-      let out;
+    // A handler that returns a value answers synchronously: no promise for the request.
+    call(req, ctx) {
+      let out: MaybePromise<HandlerResponse>;
       try {
-        out = await handler(req, ctx);
+        out = handler(req, ctx);
       } catch (err) {
-        if (err instanceof WitlineError) throw err;
-        throw new HandlerError({ cause: err });
+        return failed(err);
       }
-      return checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) }, limits);
+      return isPromise(out) ? out.then(checked, failed) : checked(out);
     },
     close: async () => {},
     describe: () => 'handler',

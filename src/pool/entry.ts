@@ -54,7 +54,7 @@ interface Esbuild {
 /** A key for the current state of every source file under `dir`. */
 async function sourcesKey(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  const entries = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+  const entries = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts') || f.endsWith('.mjs')).sort();
   for (const f of entries) {
     const s = await stat(join(dir, f));
     hash.update(`${f}:${s.size}:${s.mtimeMs}\n`);

@@ -17,9 +17,8 @@ import {
   WorkerExitedError,
 } from '../core/errors.js';
 import type { HostServices } from '../host/imports.js';
-import type { PoolFactory } from '../pipeline/plan.js';
-import type { RequestOutcome, Segment } from '../pipeline/segment.js';
-import type { PoolOptions } from '../pipeline/stage.js';
+import type { PoolDescription, RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import { serveHost } from './kv-proxy.js';
@@ -37,6 +36,9 @@ export interface PoolContext {
   proxyClock: boolean;
 }
 
+/** Makes the segment for a run of pooled stages (the planner calls it; loaded only when a pipeline pools a stage). */
+export type PoolFactory = (guests: Guest[], options: Required<PoolOptions>) => Segment;
+
 /** Load piscina (only now: pipelines without pooled stages never do) and return the planner's factory. */
 export async function poolFactory(ctx: PoolContext): Promise<PoolFactory> {
   const [{ Piscina }, entry] = await Promise.all([import('piscina'), workerEntry()]);
@@ -45,18 +47,6 @@ export async function poolFactory(ctx: PoolContext): Promise<PoolFactory> {
 
 /** The request phase's state kept for the response task: the snapshot buffer, or the JS request if none ran. */
 type PooledState = { buf: ArrayBuffer; used: number; entered: number[] } | { req: WitRequest } | undefined;
-
-/** Counters and settings of a pooled segment, as {@link Pipeline.describe} shows them. */
-export interface PoolDescription extends Required<PoolOptions> {
-  threads: number;
-  running: number;
-  queued: number;
-  completed: number;
-  timeouts: number;
-  cancelled: number;
-  crashed: number;
-  busy: number;
-}
 
 /**
  * Adjacent pooled stages on one piscina pool. Each phase is one task: the request (or the
@@ -70,9 +60,10 @@ export class PooledSegment implements Segment {
   readonly mode = 'pooled' as const;
   /** The stages' main-thread guests: loaded (and configured) once to check the stage, never called. */
   readonly guests: readonly Guest[];
+  readonly stages: readonly string[];
   readonly options: Required<PoolOptions>;
   /** Guest instances replaced inside workers (after traps), per stage. */
-  readonly replaced: number[];
+  readonly #replaced: number[];
   readonly #stats = { completed: 0, timeouts: 0, cancelled: 0, crashed: 0, busy: 0 };
   readonly #names: string[];
   readonly #pool: Piscina;
@@ -81,14 +72,14 @@ export class PooledSegment implements Segment {
   readonly #board: StartBoard;
   readonly #spares: Spares;
   #inFlight = 0;
-  #seq = 0;
   #closed = false;
 
   constructor(Pool: PiscinaClass, entry: WorkerEntry, guests: readonly Guest[], options: Required<PoolOptions>, ctx: PoolContext) {
     this.guests = guests;
     this.options = options;
-    this.replaced = guests.map(() => 0);
+    this.#replaced = guests.map(() => 0);
     this.#names = guests.map((g) => g.spec.stage);
+    this.stages = this.#names;
     this.#spares = new Spares(8);
     // Room for every admitted request phase, and as many response phases besides.
     this.#board = new StartBoard(2 * (options.maxThreads + options.maxQueue));
@@ -132,9 +123,19 @@ export class PooledSegment implements Segment {
     return this.#pool.threads;
   }
 
-  describe(): PoolDescription {
+  /** The pool's settings and counters. */
+  counters(): PoolDescription {
     const running = this.#board.running;
     return { ...this.options, threads: this.#pool.threads.length, running, queued: Math.max(0, this.#inFlight - running), ...this.#stats };
+  }
+
+  describe(): SegmentDescription {
+    return { mode: this.mode, stages: [...this.stages], pool: this.counters() };
+  }
+
+  /** The main-thread guests are never called: replacements happen in the workers, counted from their results. */
+  replaced(): readonly number[] {
+    return [...this.#replaced];
   }
 
   async request(req: WitRequest, ctx: RequestContext): Promise<RequestOutcome> {
@@ -142,7 +143,7 @@ export class PooledSegment implements Segment {
     this.#admit(ctx);
     const { mem, rec } = encodeRequest(req, 0, this.#spares);
     const buf = mem.u8.buffer as ArrayBuffer;
-    const res = await this.#run({ kind: 'request', id: 0, slot: 0, buf, used: mem.used, rec, remoteAddress: ctx.remoteAddress }, buf, ctx);
+    const res = await this.#run({ kind: 'request', slot: 0, buf, used: mem.used, rec, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind === 'respond') {
       const respond = this.#lift(res, liftResponse, checkResponse, undefined);
       this.#spares.give(res.buf);
@@ -174,7 +175,7 @@ export class PooledSegment implements Segment {
     }
     const at = appendResponse(mem, resp);
     const buf = mem.u8.buffer as ArrayBuffer;
-    const res = await this.#run({ kind: 'response', id: 0, slot: 0, buf, used: mem.used, resp: at, entered, remoteAddress: ctx.remoteAddress }, buf, ctx);
+    const res = await this.#run({ kind: 'response', slot: 0, buf, used: mem.used, resp: at, entered, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind !== 'response') throw new Error(`unexpected pool result ${res.kind}`);
     const out = res.rec < 0 ? resp : this.#lift(res, liftResponse, checkResponse, resp.body);
     this.#spares.give(res.buf);
@@ -222,8 +223,7 @@ export class PooledSegment implements Segment {
    * deadline runs from the moment a worker starts it; a client gone cancels it; failures map
    * to stable errors.
    */
-  async #run(task: Task & { id: number; slot: number }, buf: ArrayBuffer, ctx: RequestContext): Promise<Exclude<TaskResult, { kind: 'error' | 'pong' }>> {
-    task.id = ++this.#seq;
+  async #run(task: Task & { slot: number }, buf: ArrayBuffer, ctx: RequestContext): Promise<Exclude<TaskResult, { kind: 'error' | 'pong' }>> {
     const slot = (task.slot = this.#board.claim());
     const abort = new AbortController();
     let timedOut = false;
@@ -237,7 +237,7 @@ export class PooledSegment implements Segment {
     try {
       const res = (await this.#pool.run(task, { transferList: [buf], signal: abort.signal })) as TaskResult;
       this.#stats.completed++;
-      if ('replaced' in res) for (const i of res.replaced) this.replaced[i]++;
+      if ('replaced' in res) for (const i of res.replaced) this.#replaced[i]++;
       if (res.kind === 'error') throw this.#error(res);
       if (res.kind === 'pong') throw new Error('unexpected pong');
       return res;

@@ -1,7 +1,7 @@
-import { HEADER_SIZE, REQUEST, RESPONSE } from '../abi/layout.js';
+import { HEADER_SIZE, REQUEST, REQUEST_FLAT, RESPONSE, RESPONSE_FLAT } from '../abi/layout.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
-import type { Capability } from '../host/capabilities.js';
+import type { Capability } from '../core/wit-names.mjs';
 import type { SerializedError } from '../core/errors.js';
 import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
@@ -16,7 +16,6 @@ import type { Spares } from './spares.js';
 /** Run the pooled stages' request phase on the request at `rec`. */
 export interface RequestTask {
   kind: 'request';
-  id: number;
   /** The task's slot on the start board (see deadline.ts). */
   slot: number;
   buf: ArrayBuffer;
@@ -31,7 +30,6 @@ export interface RequestTask {
  */
 export interface ResponseTask {
   kind: 'response';
-  id: number;
   slot: number;
   buf: ArrayBuffer;
   used: number;
@@ -88,7 +86,7 @@ export interface WorkerData {
 }
 
 // Scratch flat values for one record.
-const flat = new Int32Array(9);
+const flat = new Int32Array(REQUEST_FLAT);
 
 /** Bytes a request takes encoded when its strings are ASCII (the buffer grows otherwise). */
 function encodedSize(req: WitRequest): number {
@@ -109,13 +107,13 @@ export function encodeRequest(req: WitRequest, extra = 0, spares?: Spares): { me
   return { mem, rec: mem.storeRequest(flat) };
 }
 
-/** Write 5 flat response values as a response record in `mem`; returns its pointer. */
+/** Write the flat response values as a response record in `mem`; returns its pointer. */
 export function storeResponse(mem: HostMemory, values: Int32Array): number {
   const rec = mem.alloc(RESPONSE.size, 4);
   mem.u16[rec >>> 1] = values[0];
   mem.u16[(rec >>> 1) + 1] = 0;
   const w = (rec + RESPONSE.headers) >>> 2;
-  for (let i = 1; i < 5; i++) mem.u32[w + i - 1] = values[i];
+  for (let i = 1; i < RESPONSE_FLAT; i++) mem.u32[w + i - 1] = values[i];
   return rec;
 }
 

@@ -1,6 +1,6 @@
 // The entry of a pool's worker threads. A worker is just another thread running the same
 // code as the main thread: it builds its own guest instances from the compiled modules
-// in `workerData` and runs the pooled stages as one fused segment (pipeline/fused.ts),
+// in `workerData` and runs the pooled stages as one fused segment (segment/fused.ts),
 // with the request entering from, and every result copied back into, the host memory
 // that arrived with the task, which is then transferred back.
 import { readdirSync } from 'node:fs';
@@ -10,11 +10,13 @@ import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { copyResponse } from '../abi/hop.js';
 import { HostMemory } from '../abi/host-memory.js';
+import { REQUEST_FLAT } from '../abi/layout.js';
 import type { Transpiled } from '../component/cache.js';
 import { Guest } from '../component/guest.js';
+import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { serializeError } from '../core/errors.js';
-import { FusedSegment, held, type Exit, type FusedState } from '../pipeline/fused.js';
+import { FusedSegment, held, type Exit, type FusedState } from '../segment/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
 import {
@@ -71,7 +73,7 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
     kv: proxyKv(client),
     clock: data.proxyClock ? proxyClock(client) : Date.now,
     logger: proxyLogger(client),
-    context: { current: { remoteAddress: '' } },
+    call: new CallContext(),
   };
   const guests = await Promise.all(
     data.stages.map((s) =>
@@ -86,10 +88,10 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
       }),
     ),
   );
-  const segment = new FusedSegment(guests);
+  const segment = new FusedSegment(guests, host.call);
   const index = new Map(guests.map((g, i) => [g, i]));
   const keepsState = guests.some((g) => g.spec.phases.response);
-  const flat = new Int32Array(9);
+  const flat = new Int32Array(REQUEST_FLAT);
 
   // Exits: copy what leaves the segment into the task's memory. Once nothing in it is
   // needed any more (no response phase to come), it is reset first, so it does not grow.
@@ -139,12 +141,17 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   return async function handle(task: Task): Promise<unknown> {
     if (task.kind === 'ping') return { kind: 'pong' } satisfies TaskResult;
     markStarted(board, task.slot);
-    host.context.current = { remoteAddress: task.remoteAddress };
     const before = guests.map((g) => g.replaced);
     try {
       await segment.whenLive();
       const mem = new HostMemory(task.buf, task.used);
-      return moved(task.kind === 'request' ? requestPhase(mem, task) : responsePhase(mem, task));
+      // The task's request is current for the synchronous run of the phase, and only then.
+      const outer = host.call.enter({ remoteAddress: task.remoteAddress });
+      try {
+        return moved(task.kind === 'request' ? requestPhase(mem, task) : responsePhase(mem, task));
+      } finally {
+        host.call.leave(outer);
+      }
     } catch (err) {
       const replaced = guests.flatMap((g, i) => (g.replaced > before[i] ? [i] : []));
       // As data: the main thread rebuilds it by code, as its class (see rebuildError).

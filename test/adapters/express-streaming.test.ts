@@ -4,6 +4,7 @@ import { afterAll, expect, it } from 'vitest';
 import { request } from 'undici';
 import { pipeline } from '../../src/index.js';
 import { toExpress } from '../../src/adapters/express.js';
+import { kHasResponsePhase } from '../../src/pipeline/internal.js';
 import { auth } from '../../src/middleware/index.js';
 import { quiet, serveExpress } from './support/serve.js';
 import { ISSUER, SECRET, T0, token } from './support/tokens.js';
@@ -25,7 +26,7 @@ it('streams the route’s body as it is written', async () => {
   });
 
   await p.ready();
-  expect(p.hasResponsePhase).toBe(false);
+  expect(p[kHasResponsePhase]).toBe(false);
   const res = await request(`${url}/feed`, { headers: { authorization: `Bearer ${token('ada')}` } });
   expect(res.statusCode).toBe(200);
   expect(res.headers['transfer-encoding']).toBe('chunked');

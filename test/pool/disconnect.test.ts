@@ -32,16 +32,16 @@ it('cancels a queued task, then a running one (replacing its worker), and keeps 
   const running = send('/spin');
   await spinning;
   const waiting = send('/waiting');
-  await until(() => seg.describe().queued === 1);
+  await until(() => seg.counters().queued === 1);
 
   waiting.destroy();
-  await until(() => seg.describe().cancelled === 1);
-  expect(seg.describe()).toMatchObject({ queued: 0, running: 1 });
+  await until(() => seg.counters().cancelled === 1);
+  expect(seg.counters()).toMatchObject({ queued: 0, running: 1 });
   expect(seg.threads.map((t) => t.threadId)).toEqual([worker]); // the queued task never reached a worker
 
   running.destroy();
-  await until(() => seg.describe().cancelled === 2);
-  expect(seg.describe()).toMatchObject({ queued: 0, running: 0, timeouts: 0, crashed: 0 });
+  await until(() => seg.counters().cancelled === 2);
+  expect(seg.counters()).toMatchObject({ queued: 0, running: 0, timeouts: 0, crashed: 0 });
 
   // The only worker was stopped: the next request can only be answered by its replacement.
   const res = await fetch(`http://127.0.0.1:${port}/after`);

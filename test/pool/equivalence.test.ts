@@ -48,7 +48,7 @@ for (const [name, make] of Object.entries(chains)) {
         const [a, b] = await Promise.all([onPool.inject(r), onMain.inject(r)]);
         expectSameAnswer(a, b);
       }),
-      { numRuns: 150, interruptAfterTimeLimit: 5_000 },
+      { seed: 42, numRuns: 150 },
     );
   });
 }

@@ -34,5 +34,5 @@ it('answers 500 WITLINE_GUEST_TRAP, replaces only the trapping instance, and kee
     expect(res.rawHeaders.filter(([k]) => k === 'x-echo').map(([, v]) => v)).toEqual(['c', 'b', 'a']);
   }
   expect(seg.threads.map((t) => t.threadId)).toEqual([worker]);
-  expect(seg.describe()).toMatchObject({ crashed: 0, timeouts: 0 });
+  expect(seg.counters()).toMatchObject({ crashed: 0, timeouts: 0 });
 });

@@ -25,7 +25,7 @@ it('answers 503 WITLINE_POOL_BUSY with Retry-After at once when the queue is ful
   expect(refused.status).toBe(503);
   expect(refused.headers['retry-after']).toBe('1');
   expect(refused.json()).toEqual({ error: 'WITLINE_POOL_BUSY', message: "stage 'echo': the worker pool is busy" });
-  expect(seg.describe()).toMatchObject({ busy: 1, running: 1, queued: 1 });
+  expect(seg.counters()).toMatchObject({ busy: 1, running: 1, queued: 1 });
 
   // The spinning request's client goes away: its worker is replaced and the queue drains.
   client.abort();
@@ -34,5 +34,5 @@ it('answers 503 WITLINE_POOL_BUSY with Retry-After at once when the queue is ful
   expect(served.status).toBe(200);
   expect(served.headers['x-echo-uri']).toBe('/queued');
   expect((await p.inject({ url: '/later' })).status).toBe(200);
-  expect(seg.describe()).toMatchObject({ busy: 1, cancelled: 1, running: 0, queued: 0 });
+  expect(seg.counters()).toMatchObject({ busy: 1, cancelled: 1, running: 0, queued: 0 });
 });

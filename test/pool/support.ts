@@ -2,6 +2,7 @@
 // guest logs `echo: spinning on <uri>` before it loops forever, which tells a test that
 // its task is running in a worker), and access to a pipeline's pooled segment.
 import type { Pipeline } from '../../src/index.js';
+import { kSegments } from '../../src/pipeline/internal.js';
 import { PooledSegment } from '../../src/pool/pool.js';
 
 /** A logger recording every line, with a promise for the first line containing a text. */
@@ -25,7 +26,7 @@ export function watchLogs() {
 
 /** The pipeline's (first) pooled segment. */
 export function pooledSegment(p: Pipeline, index = 0): PooledSegment {
-  const seg = p.segments.filter((s) => s instanceof PooledSegment)[index];
+  const seg = p[kSegments].filter((s) => s instanceof PooledSegment)[index];
   if (!seg) throw new Error('no pooled segment');
   return seg as PooledSegment;
 }

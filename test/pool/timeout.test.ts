@@ -2,23 +2,30 @@
 // way to stop a running Wasm call) and replaced; the request gets 503 with a stable code,
 // and the next request is served by the replacement.
 import { afterAll, expect, it } from 'vitest';
-import { pipeline } from '../../src/index.js';
+import { pipeline, type Pipeline } from '../../src/index.js';
 import { echo } from '../support/components.js';
 import { ONE_THREAD, pooledSegment, watchLogs } from './support.js';
 
-const logs = watchLogs();
-const p = pipeline([echo({ config: { 'spin-on': '/spin' }, pool: { ...ONE_THREAD, timeoutMs: 150 } })], { logger: logs.logger });
-afterAll(() => p.close());
+const open: Pipeline[] = [];
+afterAll(() => Promise.all(open.map((p) => p.close())));
+
+// A pipeline per test, so that each test's counters start at zero whatever ran before it.
+async function start() {
+  const logs = watchLogs();
+  const p = pipeline([echo({ config: { 'spin-on': '/spin' }, pool: { ...ONE_THREAD, timeoutMs: 150 } })], { logger: logs.logger });
+  open.push(p);
+  await p.ready();
+  return { p, logs, seg: pooledSegment(p) };
+}
 
 it('answers 503 WITLINE_STAGE_TIMEOUT, replaces the worker, and serves the next request', async () => {
-  await p.ready();
-  const seg = pooledSegment(p);
+  const { p, logs, seg } = await start();
   const first = seg.threads[0].threadId;
   const res = await p.inject({ url: '/spin' });
   expect(res.status).toBe(503);
   expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: "stage 'echo' did not finish within 150 ms" });
   expect(logs.lines).toContain('echo: spinning on /spin');
-  expect(seg.describe()).toMatchObject({ timeouts: 1, cancelled: 0, crashed: 0, running: 0, queued: 0 });
+  expect(seg.counters()).toMatchObject({ timeouts: 1, cancelled: 0, crashed: 0, running: 0, queued: 0 });
 
   const next = await p.inject({ url: '/after' });
   expect(next.status).toBe(200);
@@ -28,7 +35,7 @@ it('answers 503 WITLINE_STAGE_TIMEOUT, replaces the worker, and serves the next 
 });
 
 it('counts the timeout from when a worker starts the task, not while it waits in the queue', async () => {
-  const seg = pooledSegment(p);
+  const { p, logs, seg } = await start();
   const spinning = logs.next('echo: spinning on /spin');
   const slow = p.inject({ url: '/spin' });
   await spinning;
@@ -39,5 +46,5 @@ it('counts the timeout from when a worker starts the task, not while it waits in
   const res = await queued;
   expect(res.status).toBe(200);
   expect(res.headers['x-echo-uri']).toBe('/queued');
-  expect(seg.describe()).toMatchObject({ timeouts: 2 });
+  expect(seg.counters()).toMatchObject({ timeouts: 1 });
 });

@@ -32,6 +32,6 @@ it('answers the in-flight request 500 WITLINE_WORKER_EXITED and recovers', async
   expect(served.headers['x-echo-uri']).toBe('/queued');
   const again = await Promise.all([p.inject({ url: '/a' }), p.inject({ url: '/b' })]);
   expect(again.map((r) => r.status)).toEqual([200, 200]);
-  expect(seg.describe()).toMatchObject({ crashed: 1, timeouts: 0, cancelled: 0, threads: 1 });
+  expect(seg.counters()).toMatchObject({ crashed: 1, timeouts: 0, cancelled: 0, threads: 1 });
   expect(seg.threads[0].threadId).not.toBe(worker.threadId);
 });

@@ -5,3 +5,8 @@ import { bundledComponent } from '../../src/middleware/bundled.js';
 export function echo(options: Omit<StageOptions, 'component'> = {}) {
   return stage({ name: 'echo', capabilities: ['log'], ...options, component: bundledComponent('echo') });
 }
+
+/** The context-probe guest from middleware/context-probe: reports the address `context` gives it, now and at configure. */
+export function contextProbe(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'context-probe', capabilities: ['log', 'context'], ...options, component: bundledComponent('context-probe') });
+}

@@ -2,6 +2,7 @@ import { Guest, type Binding } from '../../src/component/guest.js';
 import { transpileCached } from '../../src/component/cache.js';
 import { readComponent } from '../../src/component/load.js';
 import { checkExports, worldShape } from '../../src/component/policy.js';
+import { CallContext } from '../../src/host/call-context.js';
 import { MemoryStore } from '../../src/host/kv.js';
 import { bundledComponent } from '../../src/middleware/bundled.js';
 
@@ -17,7 +18,7 @@ export async function bundledGuest(name: string, binding: Binding, config: Array
     config,
     capabilities: ['log', 'clock', 'kv', 'context'],
     phases: checkExports(name, worldShape(bytes)),
-    host: { kv: new MemoryStore(), clock: Date.now, logger: quiet, context: { current: { remoteAddress: '127.0.0.1' } } },
+    host: { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() },
     binding,
     direct,
   });

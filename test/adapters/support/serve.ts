@@ -21,8 +21,8 @@ afterAll(async () => {
 export const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Listen on a loopback port; resolves to the base URL. */
-export async function serve(listener: RequestListener | Express): Promise<string> {
-  const server = createServer(listener as RequestListener);
+export async function serve(listener: RequestListener): Promise<string> {
+  const server = createServer(listener);
   open.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

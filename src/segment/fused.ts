@@ -1,5 +1,5 @@
 import type { Guest } from '../component/guest.js';
-import { ACTION } from '../abi/layout.js';
+import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
@@ -8,7 +8,8 @@ import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import type { RequestOutcome, Segment } from './segment.js';
+import type { CallContext } from '../host/call-context.js';
+import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
 
 /**
@@ -88,14 +89,27 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
 export class FusedSegment implements Segment {
   readonly mode = 'fused' as const;
   readonly guests: readonly Guest[];
+  readonly stages: readonly string[];
+  readonly #call: CallContext;
   readonly #needsSnapshot: boolean;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
   readonly #spare: HostMemory[] = [];
 
-  constructor(guests: readonly Guest[]) {
+  /** `call`: the host's per-call state, entered around each synchronous run of the chain. */
+  constructor(guests: readonly Guest[], call: CallContext) {
     this.guests = guests;
+    this.stages = guests.map((g) => g.spec.stage);
+    this.#call = call;
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
+  }
+
+  describe(): SegmentDescription {
+    return { mode: this.mode, stages: [...this.stages] };
+  }
+
+  replaced(): readonly number[] {
+    return this.guests.map((g) => g.replaced);
   }
 
   /** Undefined when every guest is live; else a promise of the replacements (after a trap). */
@@ -109,11 +123,15 @@ export class FusedSegment implements Segment {
   request(req: WitRequest, ctx?: RequestContext): RequestOutcome | Promise<RequestOutcome> {
     const live = this.whenLive();
     if (live) return live.then(() => this.request(req, ctx));
-    // Guests may ask for the request's context: set it right before the synchronous run
-    // (after an await, another request may have set its own).
-    if (ctx) this.guests[0].spec.host.context.current = ctx;
     const state: FusedState = { entered: [], snap: this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined };
-    const out = this.runRequest(state, req, liftNext, liftAnswer);
+    // Guests may ask for the request's context: it is current for the synchronous run only.
+    const outer = this.#call.enter(ctx);
+    let out;
+    try {
+      out = this.runRequest(state, req, liftNext, liftAnswer);
+    } finally {
+      this.#call.leave(outer);
+    }
     return 'respond' in out ? out : { next: out.next ?? req, state };
   }
 
@@ -121,8 +139,13 @@ export class FusedSegment implements Segment {
     const s = state as FusedState;
     const live = this.whenLive();
     if (live) return live.then(() => this.response(state, resp, ctx));
-    if (ctx) this.guests[0].spec.host.context.current = ctx;
-    const out = this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    const outer = this.#call.enter(ctx);
+    let out;
+    try {
+      out = this.runResponse(s, undefined, resp, liftAnswer) ?? resp;
+    } finally {
+      this.#call.leave(outer);
+    }
     // Only after a completed response phase: a request that failed keeps its buffer to the GC.
     if (s.snap && this.#spare.length < 64) {
       s.snap.reset();
@@ -207,12 +230,12 @@ export class FusedSegment implements Segment {
         else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
         if (from) {
           if (from.guest) checkHop(from, 'response');
-          copyResponse(from.mem, from.rec, core.mem, a, 9);
+          copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
           const done = from;
           from = undefined;
           release(done);
         } else {
-          lowerResponse(core.mem, resp!, a, 9);
+          lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
         }
         const ret = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
         core.mem.refresh();

@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger as Pino } from 'pino';
+import type { Pipeline } from '../index.js';
+import { buildPipeline, type BuiltStages, type Overrides } from './build.js';
+import type { LoadedConfig } from './config.js';
+import { pipelineLogger } from './log.js';
+import type { CliMetrics } from './metrics.js';
+
+/** `http://host:port` of a listening server. */
+export function urlOf(a: ReturnType<Server['address']>): string {
+  if (a === null || typeof a === 'string') return String(a);
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+/**
+ * One loaded pipeline and the request listener of its node:http edge. The edge is taken
+ * from `p.listen()` (the only public way to get witline's limits, body handling and
+ * streaming on a socket) on a loopback port that is closed at once: the CLI's own server
+ * hands it each request, so that which pipeline answers can change between two requests.
+ */
+export class Generation {
+  #inFlight = 0;
+  #idle: (() => void) | undefined;
+
+  private constructor(
+    readonly pipeline: Pipeline,
+    readonly edge: Server,
+    readonly built: BuiltStages,
+    readonly loaded: LoadedConfig,
+  ) {}
+
+  /** Build, load and configure every stage; rejects (and leaves nothing running) if any fails. */
+  static async start(loaded: LoadedConfig, log: Pino, overrides: Overrides): Promise<Generation> {
+    const { pipeline, built } = buildPipeline(loaded, pipelineLogger(log), overrides);
+    try {
+      const edge = await pipeline.listen({ port: 0, host: '127.0.0.1' });
+      await new Promise<void>((resolve) => edge.close(() => resolve()));
+      return new Generation(pipeline, edge, built, loaded);
+    } catch (err) {
+      await pipeline.close();
+      throw err;
+    }
+  }
+
+  enter(): void {
+    this.#inFlight++;
+  }
+
+  leave(): void {
+    if (--this.#inFlight === 0) this.#idle?.();
+  }
+
+  /** Close the pipeline once the requests it took have been answered. */
+  async retire(): Promise<void> {
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    await this.pipeline.close();
+  }
+}
+
+/**
+ * The CLI's server: it counts and logs every request, and hands it to the generation
+ * serving when the request arrived. Swapping generations is one assignment, so a request
+ * is served whole by the old pipeline or whole by the new one.
+ */
+export class Gateway {
+  readonly server: Server;
+  #current: Generation;
+
+  constructor(
+    first: Generation,
+    readonly log: Pino,
+    readonly metrics?: CliMetrics,
+  ) {
+    this.#current = first;
+    // The parser's header cap is fixed when the server is made: a reload that changes `limits.maxHeaderBytes` needs a restart for it.
+    this.server = createServer({ maxHeaderSize: first.pipeline.limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => this.#dispatch(req, res));
+    this.server.on('clientError', (err: Error, socket: Socket) => this.#current.edge.emit('clientError', err, socket));
+  }
+
+  get current(): Generation {
+    return this.#current;
+  }
+
+  #dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const gen = this.#current;
+    const t0 = performance.now();
+    gen.enter();
+    res.once('close', () => {
+      gen.leave();
+      const status = res.writableFinished ? res.statusCode : 499;
+      this.metrics?.requests.inc({ status: String(status) });
+      this.log.info({ method: req.method, url: req.url, status, ms: Math.round((performance.now() - t0) * 1000) / 1000 }, 'request');
+    });
+    gen.edge.emit('request', req, res);
+  }
+
+  async listen(port: number, host: string): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return urlOf(this.server.address());
+  }
+
+  /**
+   * Serve new requests from `next`; resolves once the previous generation has answered
+   * what it took and is closed.
+   */
+  // When `p.replace(name, stage)` exists (issue 14, item 3), a change to stages alone will
+  // replace them in the running pipeline instead of swapping whole pipelines here.
+  async swap(next: Generation): Promise<void> {
+    const old = this.#current;
+    this.#current = next;
+    await old.retire();
+  }
+
+  /** Stop accepting, let requests in flight finish, close the pipeline. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    await this.#current.retire();
+    this.server.closeAllConnections(); // keep-alive connections left idle by the last answers
+    await closed;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Binding, Guest } from '../component/guest.js';
+import type { WorldShape } from '../component/policy.js';
+import type { Segment, SegmentDescription, SegmentMode } from '../core/segment.js';
+import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
+import type { Fusion } from './plan.js';
+import { resolvePool, type Stage } from './stage.js';
+
+/** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
+export interface PipelineDescription {
+  fusion: Fusion;
+  terminal: string;
+  /**
+   * The plan: each segment runs its stages per hop or fused on the main thread, or
+   * (`'pooled'`) fused on a worker pool, whose settings and counters `pool` shows.
+   */
+  segments: SegmentDescription[];
+  stages: Array<{
+    name: string;
+    /** How this stage runs: per hop (codec or jco bindings), inside a fused segment, or on a pool. */
+    mode: SegmentMode;
+    /** Which thread runs it: the main thread, or a worker of its pool. */
+    placement: 'main' | 'pool';
+    binding: Binding;
+    /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
+    instantiation: 'direct' | 'jco';
+    phases: Array<'request' | 'response'>;
+    capabilities: string[];
+    imports: string[];
+    cache: 'hit' | 'miss' | 'loading';
+    transpileMs: number;
+    compileMs: number;
+    replacedInstances: number;
+  }>;
+}
+
+/** What {@link describePipeline} reads; before loading, `guests` and `segments` are empty. */
+export interface PipelineState {
+  fusion: Fusion;
+  terminal: string;
+  binding: Binding;
+  stages: readonly Stage[];
+  guests: readonly Guest[];
+  /** What each stage's component imports and exports, read from its binary at load. */
+  shapes: readonly (WorldShape | undefined)[];
+  segments: readonly Segment[];
+}
+
+/**
+ * Assemble the description: each segment describes itself and counts its stages'
+ * replaced instances (a pooled one counts those in its workers); each stage adds what
+ * its guest and component say.
+ */
+export function describePipeline(p: PipelineState): PipelineDescription {
+  // Segments cover the stages in order: stage i is stage `at` of segment `seg`.
+  const where: Array<{ seg: Segment; at: number }> = [];
+  for (const seg of p.segments) seg.stages.forEach((_, at) => where.push({ seg, at }));
+  return {
+    fusion: p.fusion,
+    terminal: p.terminal,
+    segments: p.segments.map((seg) => seg.describe()),
+    stages: p.stages.map((s, i) => {
+      const g = p.guests[i];
+      const c = g?.spec.component;
+      const seg = where[i]?.seg;
+      // Before loading, the stage's options tell where it will run.
+      const pooled = seg ? seg.mode === 'pooled' : resolvePool(s.pool) !== undefined;
+      return {
+        name: s.name,
+        mode: seg?.mode ?? (pooled ? 'pooled' : 'per-hop'),
+        placement: pooled ? 'pool' : 'main',
+        binding: g?.binding ?? p.binding,
+        instantiation: g?.instantiation ?? 'jco',
+        phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
+        capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
+        imports: p.shapes[i]?.imports ?? [],
+        cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
+        transpileMs: c?.transpileMs ?? 0,
+        compileMs: c?.compileMs ?? 0,
+        replacedInstances: seg ? seg.replaced()[where[i].at] : 0,
+      };
+    }),
+  };
+}
