@@ -19,7 +19,7 @@ import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import { calledPhases, resolvePool, type Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -120,7 +120,7 @@ export class Pipeline {
         const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
-        const phases = checkExports(s.name, shape);
+        const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
         const component = await transpileCached(bytes, this.#cacheDir);
         return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
       }),
