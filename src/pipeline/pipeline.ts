@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { sandboxed } from '../component/sandboxed.js';
 import type { LiftLimits } from '../abi/lift.js';
@@ -13,7 +13,7 @@ import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
@@ -21,7 +21,7 @@ import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import { calledPhases, resolvePool, type Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -76,6 +76,7 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
@@ -100,7 +101,7 @@ export class Pipeline {
       kv = store;
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
     // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
     this.#liftLimits = {
       maxHeaderCount: this.limits.maxHeaderCount,
@@ -123,12 +124,14 @@ export class Pipeline {
 
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
-        const transpiled = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(transpiled.wit);
+      this.stages.map(async (s, i) => {
+        const bytes = await readComponent(s.component);
+        // Judged from the binary's own import section, before any of it is transpiled.
+        const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
-        const phases = checkExports(s.name, shape);
+        const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
+        const transpiled = await transpileCached(bytes, this.#cacheDir);
         // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
         const pooled = resolvePool(s.pool) !== undefined;
         const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
@@ -235,7 +238,7 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
     const stream = !this[kHasResponsePhase];
@@ -243,7 +246,7 @@ export class Pipeline {
       handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
       errorResponse: (err: unknown) => this[kErrorResponse](err),
     };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -270,6 +273,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
+      shapes: this.#shapes,
       segments: this.#segments,
     });
   }
