@@ -3,6 +3,7 @@ import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect } from './direct.js';
+import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
@@ -44,6 +45,8 @@ export interface GuestSpec {
   binding?: Binding;
   /** Allow direct instantiation where possible (default true); false always uses jco's instantiate. */
   direct?: boolean;
+  /** Async kv (issue 13): let this stage's kv calls suspend on `host.asyncKv` (JSPI), where it is instantiated directly. */
+  suspend?: boolean;
 }
 
 /**
@@ -60,6 +63,12 @@ export class Guest {
   readonly args = new Int32Array(REQUEST_FLAT + RESPONSE_FLAT);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
+  /**
+   * Async kv (issue 13): set when this stage's kv calls suspend. It is then called only
+   * through these instances' promise-returning phases (a segment of its own); the
+   * synchronous instance above serves no request.
+   */
+  suspending: SuspendingInstances | undefined;
 
   private constructor(spec: GuestSpec) {
     this.spec = spec;
@@ -69,6 +78,8 @@ export class Guest {
   static async create(spec: GuestSpec): Promise<Guest> {
     const g = new Guest(spec);
     g.#instance = await g.#instantiate();
+    const direct = spec.suspend && spec.host.asyncKv && g.#direct();
+    if (direct) (g.suspending = new SuspendingInstances(spec, direct, spec.host.asyncKv!)).warm();
     return g;
   }
 

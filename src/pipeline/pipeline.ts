@@ -9,6 +9,8 @@ import type { PoolOptions } from '../core/stage.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
+import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } from '../host/async-kv.js';
+import { callsAsyncKv, placement, wantsSuspend, type PlacementReason } from './async-kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
 import { createEdge } from '../http/server.js';
@@ -19,7 +21,7 @@ import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import type { Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -32,8 +34,12 @@ export interface PipelineOptions {
   handler?: Handler | string | URL;
   /** Forwarding settings when `handler` is an upstream URL. */
   upstream?: UpstreamOptions;
-  /** The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`. */
-  kv?: KvStore;
+  /**
+   * The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`.
+   * An {@link AsyncKvStore} (`RedisStore`) is waited for: stages importing `kv` are suspended
+   * (JSPI) or run on a pool (see `describe()`'s `placementReason`).
+   */
+  kv?: KvStore | AsyncKvStore;
   /** Wall-clock time in epoch ms, for guests and the default store. Default `Date.now`. */
   clock?: () => number;
   logger?: Logger;
@@ -75,6 +81,7 @@ export class Pipeline {
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
   #segments: Segment[] = [];
+  #reasons: Array<PlacementReason | undefined> = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
   readonly #clockGiven: boolean;
@@ -94,7 +101,8 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    this.#host = { kv: kv as KvStore, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
     this.#terminal = terminal(options.handler, options.upstream);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
@@ -110,17 +118,22 @@ export class Pipeline {
   }
 
   async #load(): Promise<void> {
+    const asyncKv: boolean[] = [];
     this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
+      this.stages.map(async (s, i) => {
         const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
         const shape = worldShape(component.wit);
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = checkExports(s.name, shape);
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
+        asyncKv[i] = callsAsyncKv(this.#host, capabilities, shape);
+        const suspend = wantsSuspend(s, asyncKv[i]);
+        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding, suspend });
       }),
     );
-    const pooled = this.stages.map((s) => resolvePool(s.pool));
+    const placed = this.stages.map((s, i) => placement(s, this.#guests[i], asyncKv[i]));
+    this.#reasons = placed.map((p) => p.reason);
+    const pooled = placed.map((p) => p.pool);
     let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
     if (pooled.some(Boolean)) {
       // Only pipelines that pool a stage load the pool module (and piscina).
@@ -232,6 +245,8 @@ export class Pipeline {
       stages,
       guests: this.#guests,
       segments: this.#segments,
+      reasons: this.#reasons,
+      host: this.#host,
     });
   }
 
