@@ -18,9 +18,9 @@ function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
  * Cut the stages into segments: with fusion on, each maximal run of adjacent stages
  * that run on this thread through the codec becomes one fused segment; anything else
  * (fusion off, a stage on jco's bindings, a lone stage, a stage whose kv calls suspend)
- * is a per-hop segment. Pooled
- * stages (`pools.options[i]` set) form pooled segments: adjacent ones with the same pool
- * options share one (with fusion off, each stage gets its own).
+ * is a per-hop segment. Pooled stages (`pools.options[i]` set) form pooled segments:
+ * adjacent ones with the same pool options share one (with fusion off, each stage gets
+ * its own).
  */
 export function plan(
   guests: readonly Guest[],

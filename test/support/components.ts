@@ -10,3 +10,8 @@ export function echo(options: Omit<StageOptions, 'component'> = {}) {
 export function contextProbe(options: Omit<StageOptions, 'component'> = {}) {
   return stage({ name: 'context-probe', capabilities: ['log', 'context'], ...options, component: bundledComponent('context-probe') });
 }
+
+/** The kv-counter guest from middleware/kv-counter: increments (incr, or a get/compare-and-swap loop) the key named by the uri. */
+export function kvCounter(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'kv-counter', capabilities: ['log', 'kv'], ...options, component: bundledComponent('kv-counter') });
+}
