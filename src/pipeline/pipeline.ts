@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
@@ -13,7 +13,7 @@ import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } fro
 import { callsAsyncKv, placement, wantsSuspend, type PlacementReason } from './async-kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
@@ -80,6 +80,7 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
   #reasons: Array<PlacementReason | undefined> = [];
   readonly #fusion: Fusion;
@@ -105,7 +106,7 @@ export class Pipeline {
     }
     this.#host = { kv: kv as KvStore, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
     if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -123,13 +124,15 @@ export class Pipeline {
     const asyncKv: boolean[] = [];
     this.#guests = await Promise.all(
       this.stages.map(async (s, i) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
+        const bytes = await readComponent(s.component);
+        // Judged from the binary's own import section, before any of it is transpiled.
+        const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
         asyncKv[i] = callsAsyncKv(this.#host, capabilities, shape);
         const suspend = wantsSuspend(s, asyncKv[i]);
+        const component = await transpileCached(bytes, this.#cacheDir);
         return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding, suspend });
       }),
     );
@@ -218,7 +221,7 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
     const stream = !this[kHasResponsePhase];
@@ -226,7 +229,7 @@ export class Pipeline {
       handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
       errorResponse: (err: unknown) => this[kErrorResponse](err),
     };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -253,6 +256,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
+      shapes: this.#shapes,
       segments: this.#segments,
       reasons: this.#reasons,
       host: this.#host,
