@@ -11,6 +11,8 @@ import type { PoolOptions } from '../core/stage.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
+import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } from '../host/async-kv.js';
+import { callsAsyncKv, placement, wantsSuspend, type PlacementReason } from './async-kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
 import { createEdge, type ListenOptions } from '../http/server.js';
@@ -34,8 +36,12 @@ export interface PipelineOptions {
   handler?: Handler | string | URL;
   /** Forwarding settings when `handler` is an upstream URL. */
   upstream?: UpstreamOptions;
-  /** The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`. */
-  kv?: KvStore;
+  /**
+   * The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`.
+   * An {@link AsyncKvStore} (`RedisStore`) is waited for: stages importing `kv` are suspended
+   * (JSPI) or run on a pool (see `describe()`'s `placementReason`).
+   */
+  kv?: KvStore | AsyncKvStore;
   /** Wall-clock time in epoch ms, for guests and the default store. Default `Date.now`. */
   clock?: () => number;
   logger?: Logger;
@@ -78,6 +84,7 @@ export class Pipeline {
   #guests: Guest[] = [];
   readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
+  #reasons: Array<PlacementReason | undefined> = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
   readonly #clockGiven: boolean;
@@ -100,7 +107,8 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    this.#host = { kv: kv as KvStore, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
     this.#terminal = terminal(options.handler, options.upstream, this.limits);
     // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
     this.#liftLimits = {
@@ -123,6 +131,7 @@ export class Pipeline {
   }
 
   async #load(): Promise<void> {
+    const asyncKv: boolean[] = [];
     this.#guests = await Promise.all(
       this.stages.map(async (s, i) => {
         const bytes = await readComponent(s.component);
@@ -131,9 +140,12 @@ export class Pipeline {
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
         const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
+        asyncKv[i] = callsAsyncKv(this.#host, capabilities, shape);
+        const suspend = wantsSuspend(s, asyncKv[i]);
         const transpiled = await transpileCached(bytes, this.#cacheDir);
-        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
-        const pooled = resolvePool(s.pool) !== undefined;
+        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers
+        // instead); a stage waiting on an async store without JSPI is pooled (placement()).
+        const pooled = resolvePool(s.pool) !== undefined || (asyncKv[i] && !suspend);
         const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
         return Guest.create({
           stage: s.name,
@@ -146,10 +158,13 @@ export class Pipeline {
           timeoutMs: pooled ? 0 : s.timeoutMs,
           lift: this.#liftLimits,
           now: this.#host.clock,
+          suspend,
         });
       }),
     );
-    const pooled = this.stages.map((s) => resolvePool(s.pool));
+    const placed = this.stages.map((s, i) => placement(s, this.#guests[i], asyncKv[i]));
+    this.#reasons = placed.map((p) => p.reason);
+    const pooled = placed.map((p) => p.pool);
     let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
     if (pooled.some(Boolean)) {
       // Only pipelines that pool a stage load the pool module (and piscina).
@@ -275,6 +290,8 @@ export class Pipeline {
       guests: this.#guests,
       shapes: this.#shapes,
       segments: this.#segments,
+      reasons: this.#reasons,
+      host: this.#host,
     });
   }
 
