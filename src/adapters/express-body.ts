@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BodyConsumedError, BodyTooLargeError } from '../core/errors.js';
 import { BODY_FRAMING, hasBodyFraming } from '../core/http.js';
 import { checkBodySize, type Limits } from '../core/limits.js';
-import type { WitRequest } from '../core/types.js';
+import type { HeaderList, WitRequest } from '../core/types.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -68,6 +68,24 @@ export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Arr
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/**
+ * Whether a request carries a body by its framing, read from its header pairs: unlike
+ * `hasBodyFraming(req.headers)` this does not make node:http build `req.headers`, which
+ * the request the stages pass on replaces anyway.
+ */
+export function framed(headers: HeaderList): boolean {
+  // 'content-length' and 'transfer-encoding' are 14 and 17 characters: most names skip the lower-casing.
+  for (const [k] of headers) if ((k.length === 14 || k.length === 17) && BODY_FRAMING.has(k.toLowerCase())) return true;
+  return false;
+}
+
+/** A field's values joined as `req.headers` joins them (`, `), or undefined when absent. */
+export function joined(headers: HeaderList, name: string): string | undefined {
+  let out: string | undefined;
+  for (const [k, v] of headers) if (k.length === name.length && k.toLowerCase() === name) out = out === undefined ? v : `${out}, ${v}`;
+  return out;
 }
 
 // Node's rules for repeated request fields (`IncomingMessage.headers`): these keep the

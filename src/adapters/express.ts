@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, WitlineError } from '../core/errors.js';
-import { BODY_FRAMING, HANDED_OFF, hasBodyFraming, rawPairs } from '../core/http.js';
+import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import type { WitRequest, WitResponse } from '../core/types.js';
-import { applyRequest, requestFields, sameBytes, takeBody } from './express-body.js';
+import { applyRequest, framed, joined, requestFields, sameBytes, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
 import { adapterHeadersFlat } from './wire.js';
@@ -47,9 +47,6 @@ function refuse(p: Pipeline, res: ServerResponse, method: string, next: (err?: u
   next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
 }
 
-/** The terminal's answer when the handlers after the pipeline write to the client themselves. */
-const HANDED_OFF_NOW: Promise<WitResponse> = Promise.resolve(HANDED_OFF);
-
 /**
  * One request through the pipeline, synchronously as far as the pipeline and the
  * handlers after it are: no promise of our own unless something awaits.
@@ -63,7 +60,7 @@ function handle(p: Pipeline, capture: boolean, req: IncomingMessage, res: Server
   let body: Promise<Uint8Array | undefined> | undefined;
   try {
     checkHead(method, uri, headers, p.limits);
-    if (hasBodyFraming(req.headers)) body = takeBody(req, p.limits);
+    if (framed(headers)) body = takeBody(req, p.limits);
   } catch (err) {
     return refuse(p, res, method, next, err);
   }
@@ -89,33 +86,44 @@ function pass(
 ): void {
   let handedOff = false;
   let downstream: WitResponse | undefined;
-  const terminal: Terminal = (out) => {
+  // Synchronous when the handlers after the pipeline answered within `next()` (as Express
+  // routes that `res.send` do): run.ts awaits whatever a terminal returns, and the
+  // pipeline's synchronous path goes on without a promise.
+  const terminal = (out: WitRequest): WitResponse | Promise<WitResponse> => {
     const fields = requestFields(out);
-    if (fields.headers['x-forwarded-for'] !== req.headers['x-forwarded-for']) ctx.pinAddress();
+    if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
     applyRequest(req, witReq.body, out, fields);
     if (!capture) {
       // No stage reads the response: the handlers after the pipeline write to the client
       // directly, streaming, and nothing of the pipeline waits for them.
       handedOff = true;
       next();
-      return HANDED_OFF_NOW;
+      return HANDED_OFF;
     }
+    let answered: ((r: WitResponse) => void) | undefined;
+    let gone: ((err: Error) => void) | undefined;
+    captureResponse(res, (r) => {
+      downstream = r;
+      answered?.(r);
+    });
+    // The client went away before the handlers ended the response: nothing will.
+    res.on('close', () => {
+      if (downstream !== undefined) return;
+      abandonCapture(res);
+      gone?.(new ClientAbortedError());
+    });
+    next();
+    if (downstream) return downstream;
     return new Promise<WitResponse>((resolve, reject) => {
-      captureResponse(res, (r) => resolve((downstream = r)));
-      // The client went away before the handlers ended the response: nothing will.
-      res.on('close', () => {
-        if (downstream !== undefined) return;
-        abandonCapture(res);
-        reject(new ClientAbortedError());
-      });
-      next();
+      [answered, gone] = [resolve, reject];
+      if (res.destroyed && !downstream) gone(new ClientAbortedError());
     });
   };
   const finish = (resp: WitResponse) => {
     if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, witReq.method, { replace: capture });
   };
   // The pipeline never rejects (failures are error responses); writing the answer can throw.
-  const out: WitResponse | Promise<WitResponse> = p[kHandle](witReq, ctx, terminal);
+  const out: WitResponse | Promise<WitResponse> = p[kHandle](witReq, ctx, terminal as Terminal);
   if (out instanceof Promise) out.then(finish).catch(next);
   else {
     try {
