@@ -27,16 +27,38 @@ function send(res: ServerResponse, resp: WitResponse, method: string, opts: { re
   // would on any other; a captured response already holds them.
   const headers = adapterHeadersFlat(resp, method);
   if (opts.close) headers.push('connection', 'close');
-  if (opts.replace) for (const name of res.getHeaderNames()) res.removeHeader(name);
+  if (opts.replace) setExactly(res, headers);
   else {
     for (const name of BODY_FRAMING) res.removeHeader(name);
     for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i]);
+    // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
+    // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
+    for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
   }
-  // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
-  // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
-  for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
   res.writeHead(resp.status);
   res.end(resp.body);
+}
+
+/**
+ * Make the fields on `res` exactly `flat` (name, value, ...). A captured response already
+ * holds what the route set, and the stages change a field or two of it: those alone are
+ * set or removed, instead of every field being removed and validated and added again.
+ */
+function setExactly(res: ServerResponse, flat: string[]): void {
+  const want = new Map<string, [name: string, values: string[]]>();
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i].toLowerCase();
+    const had = want.get(k);
+    if (had) had[1].push(flat[i + 1]);
+    else want.set(k, [flat[i], [flat[i + 1]]]);
+  }
+  for (const k of res.getHeaderNames()) if (!want.has(k)) res.removeHeader(k);
+  for (const [k, [name, values]] of want) {
+    const now = res.getHeader(k);
+    const same = values.length === 1 ? now === values[0] : Array.isArray(now) && now.length === values.length && now.every((v, i) => v === values[i]);
+    // An array sets the field once per value, as appendHeader does.
+    if (!same) res.setHeader(name, values.length === 1 ? values[0] : values);
+  }
 }
 
 /** What a request that cannot enter the pipeline gets. */
