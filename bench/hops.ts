@@ -4,11 +4,20 @@
 //   codec  — witline's codec over the core exports, per hop (awaited)
 //   fused  — adjacent stages fused: memory-to-memory hops, no awaits inside
 //   js     — plain JS functions doing the same work, per hop (awaited)
-// plus instantiation time from a compiled module and resident memory per live instance.
-// Run: npm run bench:hops   (writes bench/results/hops.json and hops.md)
+// plus instantiation time from a compiled module and resident memory per live instance,
+// the guest SDK's SHA-256 per 64-byte block against node:crypto's, and what the sandbox
+// costs: the bundled middleware with deadlines and memory caps (the defaults) against the
+// same stages with `timeoutMs: 0, maxMemoryBytes: 0` (no rewrite).
+// Run: npm run bench:hops   (on the machine's Node and on Node 26: bench/results/hops-node<major>.{json,md})
+//      node --expose-gc --import tsx bench/hops.ts   (this Node only)
+//      BENCH_ONLY=sha256 npm run bench:hops   (that section alone, printed, nothing written)
+//      BENCH_ONLY=sandbox npm run bench:hops   (the sandbox comparison alone, printed, nothing written)
 import { writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { createHmac } from 'node:crypto';
 import { pipeline, stage, type WitRequest, type WitResponse } from '../src/index.js';
+import { auth } from '../src/middleware/auth.js';
+import { signature } from '../src/middleware/signature.js';
 import { bundledComponent } from '../src/middleware/bundled.js';
 import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
@@ -19,11 +28,17 @@ import { lowerRequest } from '../src/abi/lower.js';
 import { liftRequest } from '../src/abi/lift.js';
 import { copyRequest } from '../src/abi/hop.js';
 import { HostMemory } from '../src/abi/host-memory.js';
+import { rateLimit } from '../src/middleware/rate-limit.js';
+import { transform } from '../src/middleware/transform.js';
+// The HTTP benchmark's workload (a plain .mjs module), shared
+import { benchToken, CLIENT_HEADER, CLIENT_ID, PATH, RATE, SECRET } from './http/workload.mjs';
 
 const LENGTHS = [1, 2, 4, 8, 16];
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const ITER = Number(process.env.BENCH_ITER ?? 4000);
 const quick = process.env.BENCH_QUICK === '1';
+// One result file per Node major: the runtimes differ (Node 22+ runs the fused hop in WebAssembly).
+const RESULTS = `hops-node${process.versions.node.split('.')[0]}`;
 
 // The reference request: 5 headers and a 200-byte body. Each stage does the same work in
 // every mode: the request phase sets `x-echo-trail`, the response phase sets `x-echo`
@@ -218,14 +233,174 @@ async function profile() {
   return { lowerNs: lower, guestRequestPhaseNs: lowerCall - lower, hopCopyNs: hop, snapshotNs: snapshot, liftNs: lift, reallocPlusPostReturnNs: realloc };
 }
 
+/**
+ * SHA-256 per 64-byte block, guest vs node:crypto, in CPU ns per block: the signature stage
+ * verifying bodies through `p.inject()`, less the same loop through a request-only
+ * pass-through stage (the cost of carrying the request), against node:crypto's HMAC of
+ * the same bytes (createHmac to digest), interleaved.
+ */
+const SHA_REPS = REPS * 3;
+
+async function sha256Blocks() {
+  const SECRET = 'bench-secret';
+  const sizes = [1024, 65_536, 1_048_576];
+  const cases = sizes.map((n) => {
+    const body = new Uint8Array(n).map((_, i) => (i * 131 + 7) & 0xff);
+    const sig = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    return { n, body, req: { method: 'POST', body, headers: { 'x-hub-signature-256': sig, 'x-api-key': 'bench-key' } } };
+  });
+  const handler = () => ({ status: 204 });
+  const sig = pipeline([signature({ secret: SECRET })], { handler, logger: quiet });
+  // The pass-through is request-only like the signature stage, so carrying the request costs the same in both:
+  // auth admitting an API key (whose own hash is one block).
+  const pass = pipeline([auth({ apiKeys: ['bench-key'] })], { handler, logger: quiet });
+  for (const c of cases)
+    if ((await sig.inject(c.req)).status !== 204 || (await pass.inject(c.req)).status !== 204) throw new Error(`sha256: the guest refused a ${c.n}-byte body`);
+  const nsPerCall = async (f: () => unknown, n: number) => {
+    const iterations = Math.max(4, Math.round((quick ? 1 << 21 : 1 << 23) / Math.max(n, 4096)));
+    for (let i = 0; i < iterations / 4; i++) await f();
+    // CPU time, not wall time: on a shared machine the time spent descheduled is not ours.
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < iterations; i++) await f();
+    const t = process.cpuUsage(t0);
+    return ((t.user + t.system) * 1000) / iterations;
+  };
+  const samples = cases.map(() => ({ sig: [] as number[], pass: [] as number[], node: [] as number[] }));
+  // The first two rounds only warm up: V8 is still tiering the guests and the HMAC path up.
+  for (let rep = -2; rep < SHA_REPS; rep++) {
+    for (const [i, c] of cases.entries()) {
+      const sigNs = await nsPerCall(() => sig.inject(c.req), c.n);
+      const passNs = await nsPerCall(() => pass.inject(c.req), c.n);
+      const nodeNs = await nsPerCall(() => createHmac('sha256', SECRET).update(c.body).digest(), c.n);
+      if (rep < 0) continue;
+      samples[i].sig.push(sigNs);
+      samples[i].pass.push(passNs);
+      samples[i].node.push(nodeNs);
+    }
+  }
+  await sig.close();
+  await pass.close();
+  const m = samples.map((s) => ({ sig: median(s.sig), pass: median(s.pass), node: median(s.node) }));
+  return cases.map((c, i) => {
+    const blocks = c.n / 64;
+    const guestNs = (m[i].sig - m[i].pass) / blocks;
+    const nodeNs = m[i].node / blocks;
+    return { bytes: c.n, guestNs: +guestNs.toFixed(1), nodeNs: +nodeNs.toFixed(1), ratio: +(guestNs / nodeNs).toFixed(2) };
+  });
+}
+
+const sha256Table = (rows: Awaited<ReturnType<typeof sha256Blocks>>) => [
+  `SHA-256 per 64-byte block, guest vs node:crypto (HMAC of the body, CPU ns per block, medians of ${SHA_REPS}; guest = signature stage less a pass-through stage):`,
+  '',
+  '| body | guest | node:crypto | guest ÷ node |',
+  '| ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.bytes >= 1 << 20 ? `${r.bytes >> 20} MiB` : `${r.bytes >> 10} KiB`} | ${r.guestNs} | ${r.nodeNs} | ${r.ratio}× |`),
+];
+
 const fmt = (ns: number) => (ns / 1000).toFixed(2);
+
+/** CPU ns (user + system) per request: on a shared machine, steadier than wall time. */
+async function cpuNsPerRequest(run: () => Promise<unknown>, iterations: number): Promise<number> {
+  for (let i = 0; i < iterations / 4; i++) await run();
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await run();
+  const d = process.cpuUsage(t0);
+  return ((d.user + d.system) * 1000) / iterations;
+}
+
+/**
+ * The sandbox's cost: two workloads of bundled middleware, each as a fused pipeline with
+ * the sandbox on (defaults: a 1 s deadline by fuel, a 64 MiB memory cap) and off
+ * (`timeoutMs: 0, maxMemoryBytes: 0`: the cores are not rewritten), run interleaved, the
+ * order of on and off alternating per repetition; medians, and on ÷ off. Timed in CPU time
+ * of this process (the machine is shared: wall time moves with other people's load).
+ */
+async function sandboxCost() {
+  const token = benchToken();
+  const signedBody = new Uint8Array(4096).fill(0x62);
+  const sigSecret = 'bench-signature-secret';
+  const sig = `sha256=${createHmac('sha256', sigSecret).update(signedBody).digest('hex')}`;
+  const workloads = {
+    'auth + rateLimit + transform (bench/http)': {
+      stages: () => [
+        auth({ secret: SECRET }),
+        rateLimit({ ...RATE, key: { header: CLIENT_HEADER } }),
+        transform({ response: { setHeaders: { 'x-served-by': 'bench' } } }),
+      ],
+      request: (): WitRequest => ({
+        method: 'GET',
+        uri: PATH,
+        headers: [
+          ['authorization', `Bearer ${token}`],
+          [CLIENT_HEADER, CLIENT_ID],
+          ['accept', 'application/json'],
+        ],
+      }),
+    },
+    'signature, HMAC-SHA256 over 4 KiB': {
+      stages: () => [signature({ secret: sigSecret })],
+      request: (): WitRequest => ({ method: 'POST', uri: PATH, headers: [['x-hub-signature-256', sig]], body: signedBody }),
+    },
+  };
+  type Run = () => Promise<unknown>;
+  const runs = new Map<string, { run: Run; close: () => Promise<void> }>();
+  for (const [name, w] of Object.entries(workloads)) {
+    for (const on of [true, false]) {
+      const stages = w.stages().map((s) => (on ? s : stage({ ...s, timeoutMs: 0, maxMemoryBytes: 0 })));
+      const p = pipeline(stages, { handler: () => answer, logger: quiet });
+      await p.ready();
+      const check = await p.handle(w.request(), ctx);
+      if (check.status !== 200) throw new Error(`sandbox ${name} (${on ? 'on' : 'off'}): status ${check.status}`);
+      runs.set(`${name}:${on}`, { run: () => p.handle(w.request(), ctx), close: () => p.close() });
+    }
+  }
+  const samples = new Map<string, number[]>();
+  const reps = Math.max(REPS, 7);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of Object.keys(workloads)) {
+      for (const on of rep % 2 ? [false, true] : [true, false]) {
+        const key = `${name}:${on}`;
+        samples.set(key, [...(samples.get(key) ?? []), await cpuNsPerRequest(runs.get(key)!.run, ITER)]);
+      }
+    }
+  }
+  for (const r of runs.values()) await r.close();
+  return Object.keys(workloads).map((name) => {
+    const on = median(samples.get(`${name}:true`)!);
+    const off = median(samples.get(`${name}:false`)!);
+    // Per repetition too: on ÷ off of the pair run back to back, whose median is robust to a busy machine.
+    const pairs = samples.get(`${name}:true`)!.map((x, i) => x / samples.get(`${name}:false`)![i]);
+    return { workload: name, onNs: Math.round(on), offNs: Math.round(off), ratio: +(on / off).toFixed(3), pairedRatio: +median(pairs).toFixed(3) };
+  });
+}
+
+function sandboxTable(rows: Awaited<ReturnType<typeof sandboxCost>>, machine: string): string {
+  return [
+    `Sandbox cost (deadline by fuel + memory cap, on against off; fused; CPU µs per request, median of ≥ 7 interleaved repetitions), ${machine}:`,
+    '',
+    '| workload | on CPU µs | off CPU µs | on ÷ off | median of paired on ÷ off |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.workload} | ${fmt(r.onNs)} | ${fmt(r.offNs)} | ${r.ratio} | ${r.pairedRatio} |`),
+    '',
+  ].join('\n');
+}
 
 async function main() {
   const started = new Date().toISOString();
+  if (process.env.BENCH_ONLY === 'sha256') {
+    process.stdout.write([...sha256Table(await sha256Blocks()), '', `Node ${process.version}`, ''].join('\n'));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'sandbox') {
+    process.stdout.write(sandboxTable(await sandboxCost(), `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`));
+    return;
+  }
   // Instances first, on a fresh heap: the RSS reading must not overlap the chains' garbage.
   const inst = await instantiation();
   const c = await chains();
   const prof = await profile();
+  const sha = await sha256Blocks();
+  const sandbox = await sandboxCost();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
   const result = {
@@ -237,9 +412,11 @@ async function main() {
     instantiation: inst,
     perHopOverFusedMarginal: ratio,
     profileNs: prof,
+    sha256PerBlock: sha,
+    sandbox,
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(new URL(`./results/${RESULTS}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
   const rows = MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`);
   const md = [
     `# bench/hops — µs per request (median of ${REPS}), ${machine}`,
@@ -258,10 +435,13 @@ async function main() {
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${prof.lowerNs} | ${prof.guestRequestPhaseNs} | ${prof.hopCopyNs} | ${prof.snapshotNs} | ${prof.liftNs} | ${prof.reallocPlusPostReturnNs} |`,
     '',
-    `Command: \`npm run bench:hops\` (${started}).`,
+    ...sha256Table(sha),
+    '',
+    sandboxTable(sandbox, machine),
+    `Command: \`npm run bench:hops\` (${started}; this file: Node ${process.version}).`,
     '',
   ].join('\n');
-  await writeFile(new URL('./results/hops.md', import.meta.url), md);
+  await writeFile(new URL(`./results/${RESULTS}.md`, import.meta.url), md);
   process.stdout.write(md);
 }
 

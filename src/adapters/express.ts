@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, BodyTooLargeError, ClientAbortedError, WitlineError } from '../core/errors.js';
+import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
-import type { WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type WitRequest, type WitResponse } from '../core/types.js';
 import { applyRequest, framed, joined, requestFields, sameBytes, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
@@ -21,22 +21,39 @@ export { BodyConsumedError } from '../core/errors.js';
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** Write a response witline made; `replace`: it stands for everything already set on `res`. */
-function send(res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
+function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) return;
   // Headers earlier middleware set (CORS, say) stay on a short-circuit answer, as they
   // would on any other; a captured response already holds them.
   const headers = adapterHeadersFlat(resp, method);
   if (opts.close) headers.push('connection', 'close');
-  if (opts.replace) setExactly(res, headers);
-  else {
-    for (const name of BODY_FRAMING) res.removeHeader(name);
-    for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i]);
-    // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
-    // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
-    for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
+  // One try around the write, as on witline's edge: a head Node refuses must not escape into
+  // Express (or node:http's event handlers): a 502 in its place, or a cut connection.
+  try {
+    writeHead(res, headers, opts.replace === true);
+    res.writeHead(resp.status);
+    res.end(resp.body);
+  } catch (err) {
+    if (res.headersSent) return void res.destroy();
+    const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
+    try {
+      writeHead(res, adapterHeadersFlat(fallback, method), true);
+      res.writeHead(fallback.status);
+      res.end(fallback.body);
+    } catch {
+      res.destroy();
+    }
   }
-  res.writeHead(resp.status);
-  res.end(resp.body);
+}
+
+/** Put `flat`'s fields on `res`: in place of all it holds (`replace`), or of the same names and the framing. */
+function writeHead(res: ServerResponse, headers: string[], replace: boolean): void {
+  if (replace) return setExactly(res, headers);
+  for (const name of BODY_FRAMING) res.removeHeader(name);
+  for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i]);
+  // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
+  // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
+  for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
 }
 
 /**
@@ -65,7 +82,7 @@ function setExactly(res: ServerResponse, flat: string[]): void {
 function refuse(p: Pipeline, res: ServerResponse, method: string, next: (err?: unknown) => void, err: unknown): void {
   // Limits answer exactly as on witline's own edge; a refused body is left unread, so
   // the connection cannot carry another request.
-  if (isLimitError(err)) return send(res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
+  if (isLimitError(err)) return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
   next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
 }
 
@@ -109,9 +126,8 @@ function pass(
   let handedOff = false;
   let downstream: WitResponse | undefined;
   // Synchronous when the handlers after the pipeline answered within `next()` (as Express
-  // routes that `res.send` do): run.ts awaits whatever a terminal returns, and the
-  // pipeline's synchronous path goes on without a promise.
-  const terminal = (out: WitRequest): WitResponse | Promise<WitResponse> => {
+  // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
+  const terminal: Terminal = (out) => {
     const fields = requestFields(out);
     if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
     applyRequest(req, witReq.body, out, fields);
@@ -142,11 +158,11 @@ function pass(
     });
   };
   const finish = (resp: WitResponse) => {
-    if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, witReq.method, { replace: capture });
+    if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, witReq.method, { replace: capture });
   };
   // The pipeline never rejects (failures are error responses); writing the answer can throw.
-  const out: WitResponse | Promise<WitResponse> = p[kHandle](witReq, ctx, terminal as Terminal);
-  if (out instanceof Promise) out.then(finish).catch(next);
+  const out = p[kHandle](witReq, ctx, terminal);
+  if (isPromise(out)) out.then(finish).catch(next);
   else {
     try {
       finish(out);

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
+import { sandboxed } from '../component/sandboxed.js';
+import type { LiftLimits } from '../abi/lift.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
 import type { PoolOptions } from '../core/stage.js';
@@ -11,15 +13,15 @@ import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
-import type { Handler, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import { calledPhases, resolvePool, type Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -74,12 +76,16 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
   readonly #clockGiven: boolean;
+  readonly #liftLimits: LiftLimits;
   #ready: Promise<void> | undefined;
   #closed = false;
+  /** Set once every stage is loaded: requests then skip the `ready()` promise. */
+  #loaded = false;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
@@ -95,7 +101,14 @@ export class Pipeline {
       kv = store;
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
+    // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
+    this.#liftLimits = {
+      maxHeaderCount: this.limits.maxHeaderCount,
+      maxHeaderBytes: this.limits.maxHeaderBytes,
+      maxRequestBodyBytes: this.limits.maxBodyBytes,
+      maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
+    };
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -111,13 +124,29 @@ export class Pipeline {
 
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
+      this.stages.map(async (s, i) => {
+        const bytes = await readComponent(s.component);
+        // Judged from the binary's own import section, before any of it is transpiled.
+        const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
         checkImports(s.name, shape, capabilities);
-        const phases = checkExports(s.name, shape);
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
+        const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
+        const transpiled = await transpileCached(bytes, this.#cacheDir);
+        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
+        const pooled = resolvePool(s.pool) !== undefined;
+        const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
+        return Guest.create({
+          stage: s.name,
+          component,
+          config: s.config,
+          capabilities,
+          phases,
+          host: this.#host,
+          binding: this.#binding,
+          timeoutMs: pooled ? 0 : s.timeoutMs,
+          lift: this.#liftLimits,
+          now: this.#host.clock,
+        });
       }),
     );
     const pooled = this.stages.map((s) => resolvePool(s.pool));
@@ -127,7 +156,13 @@ export class Pipeline {
       const { poolFactory } = await import('../pool/pool.js');
       pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
     }
-    const segments = plan(this.#guests, this.#fusion, this.#host.call, pools);
+    const segments = plan(
+      this.#guests,
+      this.#fusion,
+      this.#host.call,
+      pools,
+      this.stages.map((s) => s.failurePolicy === 'open'),
+    );
     this.#segments = segments;
     try {
       await Promise.all(segments.map((s) => s.start?.()));
@@ -135,23 +170,30 @@ export class Pipeline {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
+    this.#loaded = true;
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
-  handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
     return this[kHandle](req, ctx);
   }
 
   /**
    * @internal `handle`, with `terminal` in place of the pipeline's handler for this request
    * (adapters hand the request to the host framework's own handlers; `listen()` lets an
-   * upstream body stream through).
+   * upstream body stream through). Synchronous once loaded, for as long as nothing on the
+   * request's way awaits (see runOnion); never throws or rejects.
    */
-  async [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<OutgoingResponse> {
+  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): MaybePromise<OutgoingResponse> {
     try {
       if (this.#closed) throw new PipelineClosedError();
-      await this.ready();
-      return await runOnion(this.#segments, terminal, req, ctx);
+      if (!this.#loaded)
+        return this.ready().then(
+          () => this[kHandle](req, ctx, terminal),
+          (err) => this[kErrorResponse](err),
+        );
+      const out = runOnion(this.#segments, terminal, req, ctx);
+      return isPromise(out) ? out.catch((err) => this[kErrorResponse](err)) : out;
     } catch (err) {
       return this[kErrorResponse](err);
     }
@@ -196,7 +238,7 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
     const stream = !this[kHasResponsePhase];
@@ -204,7 +246,7 @@ export class Pipeline {
       handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
       errorResponse: (err: unknown) => this[kErrorResponse](err),
     };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -231,6 +273,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
+      shapes: this.#shapes,
       segments: this.#segments,
     });
   }
