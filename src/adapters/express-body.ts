@@ -4,6 +4,8 @@ import { BODY_FRAMING, hasBodyFraming } from '../core/http.js';
 import { checkBodySize, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * Read the whole body, then put it back into the request stream before `'end'` can fire,
  * so that the handlers after the pipeline (`express.json()`, `express.raw()`, ...) still
@@ -68,6 +70,24 @@ export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Arr
   });
 }
 
+/**
+ * Whether a request carries a body by its framing, read from its header pairs: unlike
+ * `hasBodyFraming(req.headers)` this does not make node:http build `req.headers`, which
+ * the request the stages pass on replaces anyway.
+ */
+export function framed(headers: HeaderList): boolean {
+  // 'content-length' and 'transfer-encoding' are 14 and 17 characters: most names skip the lower-casing.
+  for (const [k] of headers) if ((k.length === 14 || k.length === 17) && BODY_FRAMING.has(k.toLowerCase())) return true;
+  return false;
+}
+
+/** A field's values joined as `req.headers` joins them (`, `), or undefined when absent. */
+export function joined(headers: HeaderList, name: string): string | undefined {
+  let out: string | undefined;
+  for (const [k, v] of headers) if (k.length === name.length && k.toLowerCase() === name) out = out === undefined ? v : `${out}, ${v}`;
+  return out;
+}
+
 // Node's rules for repeated request fields (`IncomingMessage.headers`): these keep the
 // first value, `set-cookie` is an array, `cookie` joins with '; ', the rest with ', '.
 const FIRST_WINS = new Set([
@@ -91,46 +111,70 @@ const FIRST_WINS = new Set([
   'user-agent',
 ]);
 
-function headerObject(pairs: HeaderList): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of pairs) {
-    const k = name.toLowerCase();
-    const prev = out[k];
-    if (k === 'set-cookie') out[k] = [...((prev as string[] | undefined) ?? []), value];
-    else if (prev === undefined) out[k] = value;
-    else if (!FIRST_WINS.has(k)) out[k] = `${prev}${k === 'cookie' ? '; ' : ', '}${value}`;
-  }
-  return out;
+/** What the handlers after the pipeline read the request's header fields from. */
+export interface RequestFields {
+  raw: string[];
+  headers: Record<string, string | string[]>;
+  distinct: Record<string, string[]>;
 }
 
-function distinct(pairs: HeaderList): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, value] of pairs) (out[name.toLowerCase()] ??= []).push(value);
-  return out;
+/**
+ * The fields of the request the pipeline passed on, in the three shapes node:http gives
+ * them (`rawHeaders`, `headers`, `headersDistinct`), made in one pass. The body's framing
+ * is the host's: `transfer-encoding` is dropped and `content-length` is the new body's
+ * size, so downstream parsers read exactly the new bytes.
+ */
+export function requestFields(next: WitRequest): RequestFields {
+  const raw: string[] = [];
+  const headers: Record<string, string | string[]> = {};
+  const distinct: Record<string, string[]> = {};
+  const add = (name: string, k: string, value: string) => {
+    raw.push(name, value);
+    const prev = headers[k];
+    if (prev === undefined) {
+      headers[k] = k === 'set-cookie' ? [value] : value;
+      distinct[k] = [value];
+      return;
+    }
+    distinct[k].push(value);
+    if (k === 'set-cookie') (prev as string[]).push(value);
+    else if (!FIRST_WINS.has(k)) headers[k] = `${prev as string}${k === 'cookie' ? '; ' : ', '}${value}`;
+  };
+  for (const [name, value] of next.headers) {
+    const k = name.toLowerCase();
+    if (!BODY_FRAMING.has(k)) add(name, k, value);
+  }
+  if (next.body !== undefined) add('content-length', 'content-length', String(next.body.byteLength));
+  return { raw, headers, distinct };
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.byteLength !== b.byteLength) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /**
  * Make the Express request what the pipeline passed on: method, url (relative to where
- * the middleware is mounted, as `req.url` is), headers and body. The body's framing is
- * the host's: `content-length` is set to the new body's size and `transfer-encoding`
- * dropped, so downstream parsers read exactly the new bytes.
+ * the middleware is mounted, as `req.url` is), the header fields of {@link requestFields},
+ * and body. A body the stages left as it was stays buffered in the stream as it is.
  *
- * `had` is what {@link takeBody} returned: those bytes are still buffered in the stream.
+ * `had` is what {@link takeBody} returned: those bytes are still buffered in the stream;
+ * `fields`, when the caller already made them.
  */
-export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, next: WitRequest): void {
-  const nextBody = next.body ?? new Uint8Array(0);
-  if ((had?.byteLength ?? 0) > 0 || nextBody.byteLength > 0) {
+export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, next: WitRequest, fields = requestFields(next)): void {
+  const nextBody = next.body ?? EMPTY;
+  const hadBytes = had ?? EMPTY;
+  if ((hadBytes.byteLength > 0 || nextBody.byteLength > 0) && !sameBytes(hadBytes, nextBody)) {
     // unshift after 'end' would destroy the stream; someone downstream of us cannot have
     // read it yet, so this only happens when the stream was already ended by an earlier reader.
     if (req.readableEnded) throw new BodyConsumedError();
-    if ((had?.byteLength ?? 0) > 0) req.read(); // drop the original bytes...
+    if (hadBytes.byteLength > 0) req.read(); // drop the original bytes...
     if (nextBody.byteLength > 0) req.unshift(Buffer.from(nextBody.buffer, nextBody.byteOffset, nextBody.byteLength)); // ...for these
   }
-  const headers = next.headers.filter(([k]) => !BODY_FRAMING.has(k.toLowerCase()));
-  if (next.body !== undefined) headers.push(['content-length', String(nextBody.byteLength)]);
   req.method = next.method;
   req.url = next.uri;
-  req.rawHeaders = headers.flat();
-  req.headers = headerObject(headers);
-  req.headersDistinct = distinct(headers);
+  req.rawHeaders = fields.raw;
+  req.headers = fields.headers;
+  req.headersDistinct = fields.distinct;
 }

@@ -1,13 +1,37 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import type { HeaderList, WitResponse } from '../core/types.js';
 
 type Chunk = string | Uint8Array | null | undefined;
 type Callback = (err?: Error | null) => void;
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+
+/** A response being held back: the body bytes so far, and who gets the whole response. */
+interface Held {
+  chunks: Buffer[];
+  size: number;
+  done: (resp: WitResponse) => void;
+}
+
+/**
+ * The responses held back now. A WeakMap and not a property on `res`: Express gives each
+ * response its prototype with `setPrototypeOf`, which leaves the object in V8's dictionary
+ * mode, where every property added or deleted reshapes a ~60-entry table; four methods
+ * patched onto each response and deleted again cost more than the whole pipeline.
+ */
+const held = new WeakMap<ServerResponse, Held>();
+/** Objects whose methods are taken over (once each). */
+const taken = new WeakSet<object>();
 
 function bytes(chunk: Chunk, encoding: unknown): Buffer | undefined {
   if (chunk === null || chunk === undefined) return undefined;
   if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function keep(h: Held, b: Buffer | undefined): void {
+  if (!b || b.length === 0) return;
+  h.chunks.push(b);
+  h.size += b.length;
 }
 
 /** The response's current header store as pairs, with the case they were set with. */
@@ -17,7 +41,8 @@ export function headerPairs(res: ServerResponse): HeaderList {
   for (const name of (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames()) {
     const value = res.getHeader(name);
     if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) out.push([name, String(one)]);
+    if (Array.isArray(value)) for (const one of value) out.push([name, String(one)]);
+    else out.push([name, String(value)]);
   }
   return out;
 }
@@ -35,44 +60,95 @@ function mergeHead(res: ServerResponse, headers: OutgoingHttpHeaders | readonly 
   for (const [k, v] of Object.entries(headers as OutgoingHttpHeaders)) if (v !== undefined) res.setHeader(k, v);
 }
 
+// What the taken methods do while a response is held.
+function holdHead(res: ServerResponse, status: number, reason?: string | OutgoingHttpHeaders | unknown[], headers?: OutgoingHttpHeaders | unknown[]) {
+  res.statusCode = status;
+  if (typeof reason === 'string') res.statusMessage = reason;
+  else headers = reason;
+  mergeHead(res, headers);
+  return res;
+}
+
+function holdWrite(h: Held, chunk: Chunk, encoding?: BufferEncoding | Callback, cb?: Callback) {
+  keep(h, bytes(chunk, encoding));
+  const done = typeof encoding === 'function' ? encoding : cb;
+  if (done) process.nextTick(done);
+  return true; // never back-pressure: the bytes go to memory
+}
+
+function holdEnd(res: ServerResponse, h: Held, chunk?: Chunk | Callback, encoding?: BufferEncoding | Callback, cb?: Callback) {
+  if (typeof chunk === 'function') [cb, chunk] = [chunk, undefined];
+  else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined];
+  keep(h, bytes(chunk as Chunk, encoding));
+  held.delete(res);
+  if (cb) res.once('finish', () => cb!());
+  const body = h.chunks.length === 1 ? h.chunks[0] : Buffer.concat(h.chunks, h.size);
+  h.done({ status: res.statusCode, headers: headerPairs(res), body });
+  return res;
+}
+
+/**
+ * Take over `writeHead`, `write`, `end` and `flushHeaders` on `host`, once: each does what
+ * it did before unless its response is held.
+ */
+function takeOver(host: Record<string, unknown>): void {
+  if (taken.has(host)) return;
+  taken.add(host);
+  const [writeHead, write, end, flushHeaders] = (['writeHead', 'write', 'end', 'flushHeaders'] as const).map((k) => host[k] as Method);
+  host.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    return held.has(this) ? holdHead(this, ...(args as [number, string | OutgoingHttpHeaders, OutgoingHttpHeaders])) : writeHead.apply(this, args);
+  };
+  host.write = function (this: ServerResponse, ...args: unknown[]) {
+    const h = held.get(this);
+    return h ? holdWrite(h, ...(args as [Chunk, BufferEncoding | Callback, Callback])) : write.apply(this, args);
+  };
+  host.end = function (this: ServerResponse, ...args: unknown[]) {
+    const h = held.get(this);
+    return h ? holdEnd(this, h, ...(args as [Chunk, BufferEncoding | Callback, Callback])) : end.apply(this, args);
+  };
+  host.flushHeaders = function (this: ServerResponse, ...args: unknown[]) {
+    if (!held.has(this)) return flushHeaders.apply(this, args);
+  };
+}
+
+const OWN_WRAPPED = ['writeHead', 'write', 'end'];
+
+/**
+ * Where the methods are taken over: on the prototype all of the framework's responses
+ * share (for Express, its `response` object, which every app's and mounted app's response
+ * prototype inherits from, so a sub-app swapping prototypes mid-request still writes
+ * through it), installed once. On the response itself when it has no such prototype
+ * (plain node:http), or when an earlier middleware wrapped one of the methods on it
+ * (`res.end = ...`): that wrapper would pass by a prototype.
+ */
+function hostOf(res: ServerResponse): Record<string, unknown> {
+  const own = res as unknown as Record<string, unknown>;
+  if (OWN_WRAPPED.some((k) => Object.hasOwn(own, k))) return own;
+  let p = Object.getPrototypeOf(res) as object | null;
+  if (p === ServerResponse.prototype) return own;
+  while (p !== null) {
+    const up = Object.getPrototypeOf(p) as object | null;
+    if (up === ServerResponse.prototype) return p as Record<string, unknown>;
+    p = up;
+  }
+  return own;
+}
+
 /**
  * Hold back what the handlers after the pipeline send, for the response phase: their
- * `writeHead`/`write`/`end` are taken over on this response object until `end`, and the
- * promise resolves to the response they made (the status and headers they set, through
- * whichever API, and every body byte). Nothing reaches the socket; the originals are
- * restored at `end`, for witline to write the response the pipeline finally returns.
+ * `writeHead`/`write`/`end` on this response are taken over until `end`, and `done`
+ * gets the response they made (the status and headers they set, through whichever API,
+ * and every body byte). Nothing reaches the socket; from `end` on (or {@link abandonCapture})
+ * the methods write as usual, for witline to write the response the pipeline finally returns.
  *
  * `res.headersSent` stays false meanwhile, which is true: nothing was sent.
  */
-export function captureResponse(res: ServerResponse): Promise<WitResponse> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const r = res as unknown as Record<string, unknown>;
-    const taken = ['writeHead', 'write', 'end', 'flushHeaders'];
-    r.writeHead = (status: number, reason?: string | OutgoingHttpHeaders | unknown[], headers?: OutgoingHttpHeaders | unknown[]) => {
-      res.statusCode = status;
-      if (typeof reason === 'string') res.statusMessage = reason;
-      else headers = reason;
-      mergeHead(res, headers);
-      return res;
-    };
-    r.flushHeaders = () => {};
-    r.write = (chunk: Chunk, encoding?: BufferEncoding | Callback, cb?: Callback) => {
-      const b = bytes(chunk, encoding);
-      if (b) chunks.push(b);
-      const done = typeof encoding === 'function' ? encoding : cb;
-      if (done) process.nextTick(done);
-      return true; // never back-pressure: the bytes go to memory
-    };
-    r.end = (chunk?: Chunk | Callback, encoding?: BufferEncoding | Callback, cb?: Callback) => {
-      if (typeof chunk === 'function') [cb, chunk] = [chunk, undefined];
-      else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined];
-      const b = bytes(chunk as Chunk, encoding);
-      if (b) chunks.push(b);
-      for (const k of taken) delete r[k];
-      if (cb) res.once('finish', () => cb!());
-      resolve({ status: res.statusCode, headers: headerPairs(res), body: Buffer.concat(chunks) });
-      return res;
-    };
-  });
+export function captureResponse(res: ServerResponse, done: (resp: WitResponse) => void): void {
+  takeOver(hostOf(res));
+  held.set(res, { chunks: [], size: 0, done });
+}
+
+/** Stop holding `res` back (the client went away before the handlers ended it). */
+export function abandonCapture(res: ServerResponse): void {
+  held.delete(res);
 }

@@ -5,10 +5,11 @@ import { checkHead, isLimitError } from '../core/limits.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
-import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import { applyRequest, takeBody } from './express-body.js';
-import { captureResponse } from './express-capture.js';
-import { adapterHeaders } from './wire.js';
+import { isPromise, type WitRequest, type WitResponse } from '../core/types.js';
+import { applyRequest, framed, joined, requestFields, sameBytes, takeBody } from './express-body.js';
+import { abandonCapture, captureResponse } from './express-capture.js';
+import { ExpressContext } from './express-context.js';
+import { adapterHeadersFlat } from './wire.js';
 
 export { BodyConsumedError } from '../core/errors.js';
 
@@ -19,33 +20,24 @@ export { BodyConsumedError } from '../core/errors.js';
  */
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-
 /** Write a response witline made; `replace`: it stands for everything already set on `res`. */
 function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) return;
   // Headers earlier middleware set (CORS, say) stay on a short-circuit answer, as they
   // would on any other; a captured response already holds them.
-  const headers = adapterHeaders(resp, method);
-  if (opts.close) headers.push(['connection', 'close']);
-  const names = opts.replace ? res.getHeaderNames() : [...BODY_FRAMING, ...headers.map(([k]) => k)];
-  for (const name of names) res.removeHeader(name);
-  // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
-  // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
+  const headers = adapterHeadersFlat(resp, method);
+  if (opts.close) headers.push('connection', 'close');
   // One try around the write, as on witline's edge: a head Node refuses must not escape into
   // Express (or node:http's event handlers): a 502 in its place, or a cut connection.
   try {
-    for (const [k, v] of headers) res.appendHeader(k, v);
+    writeHead(res, headers, opts.replace === true);
     res.writeHead(resp.status);
     res.end(resp.body);
   } catch (err) {
     if (res.headersSent) return void res.destroy();
     const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
     try {
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      for (const [k, v] of adapterHeaders(fallback, method)) res.appendHeader(k, v);
+      writeHead(res, adapterHeadersFlat(fallback, method), true);
       res.writeHead(fallback.status);
       res.end(fallback.body);
     } catch {
@@ -54,62 +46,130 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
   }
 }
 
-async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
-  try {
-    await p.ready();
-  } catch (err) {
-    return next(err); // the pipeline cannot load: nothing of it can answer
+/** Put `flat`'s fields on `res`: in place of all it holds (`replace`), or of the same names and the framing. */
+function writeHead(res: ServerResponse, headers: string[], replace: boolean): void {
+  if (replace) return setExactly(res, headers);
+  for (const name of BODY_FRAMING) res.removeHeader(name);
+  for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i]);
+  // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
+  // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
+  for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
+}
+
+/**
+ * Make the fields on `res` exactly `flat` (name, value, ...). A captured response already
+ * holds what the route set, and the stages change a field or two of it: those alone are
+ * set or removed, instead of every field being removed and validated and added again.
+ */
+function setExactly(res: ServerResponse, flat: string[]): void {
+  const want = new Map<string, [name: string, values: string[]]>();
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i].toLowerCase();
+    const had = want.get(k);
+    if (had) had[1].push(flat[i + 1]);
+    else want.set(k, [flat[i], [flat[i + 1]]]);
   }
+  for (const k of res.getHeaderNames()) if (!want.has(k)) res.removeHeader(k);
+  for (const [k, [name, values]] of want) {
+    const now = res.getHeader(k);
+    const same = values.length === 1 ? now === values[0] : Array.isArray(now) && now.length === values.length && now.every((v, i) => v === values[i]);
+    // An array sets the field once per value, as appendHeader does.
+    if (!same) res.setHeader(name, values.length === 1 ? values[0] : values);
+  }
+}
+
+/** What a request that cannot enter the pipeline gets. */
+function refuse(p: Pipeline, res: ServerResponse, method: string, next: (err?: unknown) => void, err: unknown): void {
+  // Limits answer exactly as on witline's own edge; a refused body is left unread, so
+  // the connection cannot carry another request.
+  if (isLimitError(err)) return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
+  next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
+}
+
+/**
+ * One request through the pipeline, synchronously as far as the pipeline and the
+ * handlers after it are: no promise of our own unless something awaits.
+ */
+function handle(p: Pipeline, capture: boolean, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void {
   const method = req.method ?? 'GET';
   const uri = req.url ?? '/';
   const headers = rawPairs(req.rawHeaders);
-  const aborter = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) aborter.abort(new ClientAbortedError());
-    // A body nobody downstream read is still buffered in the request: let it end.
-    if (!req.readableEnded) req.resume();
-  });
-  // Express's req.ip: the socket's address, or the client's behind a trusted proxy.
-  const remoteAddress = (req as { ip?: string }).ip ?? req.socket.remoteAddress ?? '';
-  const ctx: RequestContext = { remoteAddress, signal: aborter.signal };
-
-  let body: Uint8Array | undefined;
+  const ctx = new ExpressContext(req, res);
+  const enter = (body: Uint8Array | undefined) => pass(p, capture, req, res, next, { method, uri, headers, body }, ctx);
+  let body: Promise<Uint8Array | undefined> | undefined;
   try {
     checkHead(method, uri, headers, p.limits);
-    body = await takeBody(req, p.limits);
+    if (framed(headers)) body = takeBody(req, p.limits);
   } catch (err) {
-    // Limits answer exactly as on witline's own edge; a refused body is left unread, so
-    // the connection cannot carry another request.
-    if (isLimitError(err)) {
-      return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
-    }
-    return next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
+    return refuse(p, res, method, next, err);
   }
+  if (!body) return enter(undefined);
+  body.then(
+    (bytes) => {
+      // A body nobody downstream read is still buffered in the request: let it end.
+      if (bytes && bytes.byteLength > 0) res.on('close', () => req.readableEnded || req.resume());
+      enter(bytes);
+    },
+    (err) => refuse(p, res, method, next, err),
+  );
+}
 
-  const capture = p[kHasResponsePhase];
+function pass(
+  p: Pipeline,
+  capture: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+  witReq: WitRequest,
+  ctx: ExpressContext,
+): void {
   let handedOff = false;
   let downstream: WitResponse | undefined;
+  // Synchronous when the handlers after the pipeline answered within `next()` (as Express
+  // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
   const terminal: Terminal = (out) => {
-    applyRequest(req, body, out);
-    if (capture) {
-      const captured = captureResponse(res).then((r) => (downstream = r));
+    const fields = requestFields(out);
+    if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
+    applyRequest(req, witReq.body, out, fields);
+    if (!capture) {
+      // No stage reads the response: the handlers after the pipeline write to the client
+      // directly, streaming, and nothing of the pipeline waits for them.
+      handedOff = true;
       next();
-      return Promise.race([captured, rejectOnAbort(aborter.signal)]);
+      return HANDED_OFF;
     }
-    // No stage reads the response: the handlers after the pipeline write to the client
-    // directly, streaming, and the terminal reports HANDED_OFF.
-    handedOff = true;
-    const done = new Promise<WitResponse>((resolve) => {
-      const settle = () => resolve(HANDED_OFF);
-      res.once('finish', settle);
-      res.once('close', settle);
+    let answered: ((r: WitResponse) => void) | undefined;
+    let gone: ((err: Error) => void) | undefined;
+    captureResponse(res, (r) => {
+      downstream = r;
+      answered?.(r);
+    });
+    // The client went away before the handlers ended the response: nothing will.
+    res.on('close', () => {
+      if (downstream !== undefined) return;
+      abandonCapture(res);
+      gone?.(new ClientAbortedError());
     });
     next();
-    return done;
+    if (downstream) return downstream;
+    return new Promise<WitResponse>((resolve, reject) => {
+      [answered, gone] = [resolve, reject];
+      if (res.destroyed && !downstream) gone(new ClientAbortedError());
+    });
   };
-  const witReq: WitRequest = { method, uri, headers, body };
-  const resp = await p[kHandle](witReq, ctx, terminal);
-  if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
+  const finish = (resp: WitResponse) => {
+    if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, witReq.method, { replace: capture });
+  };
+  // The pipeline never rejects (failures are error responses); writing the answer can throw.
+  const out = p[kHandle](witReq, ctx, terminal);
+  if (isPromise(out)) out.then(finish).catch(next);
+  else {
+    try {
+      finish(out);
+    } catch (err) {
+      next(err);
+    }
+  }
 }
 
 /**
@@ -118,7 +178,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
  * representation), so it is dropped.
  */
 function withoutStaleValidators(resp: WitResponse, sent: WitResponse): WitResponse {
-  if (Buffer.from(resp.body).equals(Buffer.from(sent.body))) return resp;
+  if (sameBytes(resp.body, sent.body)) return resp;
   return { ...resp, headers: resp.headers.filter(([k]) => k.toLowerCase() !== 'etag') };
 }
 
@@ -153,7 +213,13 @@ function withoutStaleValidators(resp: WitResponse, sent: WitResponse): WitRespon
  * ```
  */
 export function toExpress(p: Pipeline): ExpressMiddleware {
+  // Known once the pipeline has loaded; until then each request waits for the load.
+  let capture: boolean | undefined;
   return (req, res, next) => {
-    run(p, req, res, next).catch(next);
+    if (capture !== undefined) return handle(p, capture, req, res, next);
+    p.ready().then(() => {
+      capture ??= p[kHasResponsePhase];
+      handle(p, capture, req, res, next);
+    }, next); // the pipeline cannot load: nothing of it can answer
   };
 }
