@@ -1,25 +1,23 @@
-import type { Server } from 'node:http';
-import { readComponent } from '../component/load.js';
-import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
-import { Guest } from '../component/guest.js';
-import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Guest } from '../component/guest.js';
 import type { Segment } from '../core/segment.js';
-import type { PoolOptions } from '../core/stage.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { clientErrorListener, createEdge, edgeListener, type Handles } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import type { Handler, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
-import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
-import { plan, type Fusion } from './plan.js';
+import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import type { Stage } from './stage.js';
+import { loadGuest, Planner } from './load.js';
+import { Generation, reusePooled } from './replace.js';
+import { loadTracing, noteFailure, traceRequest, tracingRequests, watchPipeline } from './trace.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -67,28 +65,32 @@ const encoder = new TextEncoder();
  * ```
  */
 export class Pipeline {
-  readonly stages: readonly Stage[];
   readonly limits: Limits;
   readonly #host: HostServices;
   readonly #terminal: TerminalHandle;
-  readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
+  #stages: readonly Stage[];
   #guests: Guest[] = [];
-  #segments: Segment[] = [];
+  #gen = new Generation([]);
+  // Whether any stage reads responses (the edge streams an upstream body only when none does); kept with the guests.
+  #hasResponsePhase = false;
   readonly #fusion: Fusion;
   readonly #binding: Binding;
-  readonly #clockGiven: boolean;
+  readonly #planner: Planner;
   #ready: Promise<void> | undefined;
   #closed = false;
+  // Replacements run one at a time; old segments still closing are awaited by close().
+  #replacing: Promise<unknown> = Promise.resolve();
+  readonly #retiring = new Set<Promise<void>>();
+  #unwatch: (() => void) | undefined;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
       if (s?.kind !== 'witline.stage') throw new InvalidConfigError(`stages[${i}] is not a stage (use stage() or a middleware factory)`);
     }
-    this.stages = stages;
+    this.#stages = stages;
     this.limits = resolveLimits(options.limits);
     const clock = options.clock ?? Date.now;
-    this.#clockGiven = options.clock !== undefined;
     let kv = options.kv;
     if (!kv) {
       const store = new MemoryStore({ now: clock });
@@ -96,11 +98,22 @@ export class Pipeline {
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
     this.#terminal = terminal(options.handler, options.upstream);
-    this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
     if (this.#fusion !== 'auto' && this.#fusion !== 'off') throw new InvalidConfigError(`fusion must be 'auto' or 'off'`);
     if (this.#binding !== 'codec' && this.#binding !== 'jco') throw new InvalidConfigError(`binding must be 'codec' or 'jco'`);
+    this.#planner = new Planner({
+      host: this.#host,
+      cacheDir: options.cacheDir,
+      binding: this.#binding,
+      fusion: this.#fusion,
+      clockGiven: options.clock !== undefined,
+    });
+  }
+
+  /** The stages, in order (a {@link replace} changes the one it replaced). */
+  get stages(): readonly Stage[] {
+    return this.#stages;
   }
 
   /** Load, transpile (or find in the cache), instantiate and configure every stage. Idempotent. */
@@ -110,31 +123,72 @@ export class Pipeline {
   }
 
   async #load(): Promise<void> {
-    this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
-        const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
-        checkImports(s.name, shape, capabilities);
-        const phases = checkExports(s.name, shape);
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
-      }),
-    );
-    const pooled = this.stages.map((s) => resolvePool(s.pool));
-    let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
-    if (pooled.some(Boolean)) {
-      // Only pipelines that pool a stage load the pool module (and piscina).
-      const { poolFactory } = await import('../pool/pool.js');
-      pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
-    }
-    const segments = plan(this.#guests, this.#fusion, this.#host.call, pools);
-    this.#segments = segments;
+    // The tracing module (and @opentelemetry/api, if installed) loads once per process, here rather than per request.
+    await loadTracing();
+    const guests = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
+    const segments = await this.#planner.plan(this.#stages, guests);
     try {
       await Promise.all(segments.map((s) => s.start?.()));
     } catch (err) {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
+    this.#install(this.#stages, guests, segments);
+    this.#unwatch = watchPipeline(() => this.describe());
+  }
+
+  #install(stages: readonly Stage[], guests: Guest[], segments: Segment[]): Generation {
+    const old = this.#gen;
+    this.#stages = stages;
+    this.#guests = guests;
+    this.#hasResponsePhase = guests.some((g) => g.spec.phases.response);
+    this.#gen = new Generation(segments);
+    return old;
+  }
+
+  /**
+   * Replace the stage named `name` with `next` while serving. The new component is loaded,
+   * checked, instantiated and configured first; only then is it swapped in, in one step:
+   * requests in flight finish on the old instances (one that ran its request phase on the
+   * old stage runs its response phase there too), later ones use the new stage, and none
+   * fails. If `next` cannot load, nothing changes and the call rejects with the load error.
+   * A replaced pooled stage's old pool is closed once the requests that used it are answered.
+   *
+   * @example
+   * ```ts
+   * await p.replace('rate-limit', rateLimit({ burst: 50, perSecond: 20 }))
+   * ```
+   */
+  replace(name: string, next: Stage): Promise<void> {
+    const run = this.#replacing.then(() => this.#replace(name, next));
+    this.#replacing = run.catch(() => {});
+    return run;
+  }
+
+  async #replace(name: string, next: Stage): Promise<void> {
+    if (next?.kind !== 'witline.stage') throw new InvalidConfigError(`replace('${name}'): the new stage is not a stage (use stage() or a middleware factory)`);
+    await this.ready();
+    if (this.#closed) throw new PipelineClosedError();
+    const i = this.#stages.findIndex((s) => s.name === name);
+    if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
+    const guest = await loadGuest(next, this.#planner.settings);
+    const stages = this.#stages.map((s, j) => (j === i ? next : s));
+    const guests = this.#guests.map((g, j) => (j === i ? guest : g));
+    const current = this.#gen.segments;
+    // Re-planned around the new guest; pools of untouched stages are kept, not restarted.
+    const segments = await this.#planner.plan(stages, guests, reusePooled(current));
+    const fresh = segments.filter((s) => !current.includes(s));
+    try {
+      await Promise.all(fresh.map((s) => s.start?.()));
+      if (this.#closed) throw new PipelineClosedError();
+    } catch (err) {
+      await Promise.all(fresh.map((s) => s.close?.()));
+      throw err;
+    }
+    const old = this.#install(stages, guests, segments);
+    const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));
+    this.#retiring.add(retired);
+    void retired.finally(() => this.#retiring.delete(retired));
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
@@ -147,13 +201,25 @@ export class Pipeline {
    * (adapters hand the request to the host framework's own handlers; `listen()` lets an
    * upstream body stream through).
    */
-  async [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<OutgoingResponse> {
+  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<OutgoingResponse> {
+    // One check per request: traced only while `witline.request` is subscribed or an OpenTelemetry SDK is registered.
+    if (tracingRequests()) return traceRequest(req, ctx, () => this.#handle(req, ctx, terminal));
+    return this.#handle(req, ctx, terminal);
+  }
+
+  async #handle(req: WitRequest, ctx: RequestContext, terminal: Terminal): Promise<OutgoingResponse> {
+    let gen: Generation | undefined;
     try {
       if (this.#closed) throw new PipelineClosedError();
       await this.ready();
-      return await runOnion(this.#segments, terminal, req, ctx);
+      // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
+      gen = this.#gen;
+      gen.enter();
+      return await runOnion(gen.segments, terminal, req, ctx);
     } catch (err) {
       return this[kErrorResponse](err);
+    } finally {
+      gen?.leave();
     }
   }
 
@@ -164,7 +230,9 @@ export class Pipeline {
       const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
       this.#host.logger.error(e.message, { code: e.code, cause });
     }
-    return errorResponseOf(e);
+    const resp = errorResponseOf(e);
+    noteFailure(resp, e);
+    return resp;
   }
 
   /**
@@ -198,13 +266,7 @@ export class Pipeline {
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
     await this.ready();
-    // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
-    const stream = !this[kHasResponsePhase];
-    const edge = {
-      handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
-      errorResponse: (err: unknown) => this[kErrorResponse](err),
-    };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(this.#edge(), this.limits);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -217,9 +279,48 @@ export class Pipeline {
     return server;
   }
 
+  /** What the node:http edge runs: this pipeline, with an upstream body streamed through when no stage reads responses. */
+  #edge(): Handles {
+    // Read per request: a replace may add or remove the last response phase.
+    const streaming: Terminal = (r, c) => this.#terminal.call(r, c, { stream: !this.#hasResponsePhase });
+    return { handle: (req, ctx) => this[kHandle](req, ctx, streaming), errorResponse: (err) => this[kErrorResponse](err) };
+  }
+
+  /**
+   * The node:http request listener of this pipeline, for a server of your own: the same
+   * limits, body handling and streaming as {@link listen}. Requests that arrive before the
+   * stages are loaded wait for them. Pair it with {@link clientErrorListener} so that
+   * requests Node's parser refuses get witline's error answers.
+   *
+   * @example
+   * ```ts
+   * import { createServer } from 'node:http'
+   * const server = createServer({ maxHeaderSize: p.limits.maxHeaderBytes }, p.requestListener())
+   * server.on('clientError', p.clientErrorListener())
+   * await p.ready()
+   * server.listen(8080)
+   * ```
+   */
+  requestListener(): (req: IncomingMessage, res: ServerResponse) => void {
+    return edgeListener(this.#edge(), this.limits);
+  }
+
+  /**
+   * A `clientError` listener for a server of your own: a request Node's parser refused
+   * (headers too large, malformed, too slow) gets witline's JSON error answer.
+   *
+   * @example
+   * ```ts
+   * server.on('clientError', p.clientErrorListener())
+   * ```
+   */
+  clientErrorListener(): (err: NodeJS.ErrnoException, socket: Socket) => void {
+    return clientErrorListener(this.#edge(), this.limits);
+  }
+
   /** @internal True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
   get [kHasResponsePhase](): boolean {
-    return this.#guests.some((g) => g.spec.phases.response);
+    return this.#hasResponsePhase;
   }
 
   /** How the pipeline was planned: segments, and each stage's mode, phases, capabilities and cache use. */
@@ -231,7 +332,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
-      segments: this.#segments,
+      segments: this.#gen.segments,
     });
   }
 
@@ -248,14 +349,17 @@ export class Pipeline {
       ),
     );
     await this.#terminal.close();
-    // Pools stop their workers; a load still in progress is let finish so its pools are stopped too.
+    // Pools stop their workers; a load or replace still in progress is let finish so its pools are stopped too.
     await this.#ready?.catch(() => {});
-    await Promise.all(this.#segments.map((s) => s.close?.()));
+    await this.#replacing;
+    this.#unwatch?.();
+    await Promise.all([...this.#retiring]);
+    await Promise.all(this.#gen.segments.map((s) => s.close?.()));
   }
 
   /** @internal The planned segments (for diagnostics and tests). */
   get [kSegments](): readonly Segment[] {
-    return this.#segments;
+    return this.#gen.segments;
   }
 }
 

@@ -1,0 +1,57 @@
+import { readComponent } from '../component/load.js';
+import { transpileCached } from '../component/cache.js';
+import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { Guest, type Binding } from '../component/guest.js';
+import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
+import type { Segment } from '../core/segment.js';
+import type { PoolOptions } from '../core/stage.js';
+import type { HostServices } from '../host/imports.js';
+import type { PoolFactory } from '../pool/pool.js';
+import { plan, type Fusion } from './plan.js';
+import { resolvePool, type Stage } from './stage.js';
+
+/** What loading stages and planning segments need from the pipeline. */
+export interface LoadSettings {
+  host: HostServices;
+  cacheDir: string | undefined;
+  binding: Binding;
+  fusion: Fusion;
+  /** Whether the pipeline was given a clock (pool workers then proxy it). */
+  clockGiven: boolean;
+}
+
+/** Read, transpile (or find in the cache), check, instantiate and configure one stage's guest. */
+export async function loadGuest(s: Stage, o: LoadSettings): Promise<Guest> {
+  const component = await transpileCached(await readComponent(s.component), o.cacheDir);
+  const shape = worldShape(component.wit);
+  const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
+  checkImports(s.name, shape, capabilities);
+  const phases = checkExports(s.name, shape);
+  return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: o.host, binding: o.binding });
+}
+
+/**
+ * Plans segments for a pipeline's guests. The pool module (and piscina) is loaded only
+ * once some stage is pooled. `reuse` may hand back an existing pooled segment for the
+ * same guests and options (a hot replace keeps the pools it does not touch).
+ */
+export class Planner {
+  #pools: Promise<PoolFactory> | undefined;
+
+  constructor(readonly settings: LoadSettings) {}
+
+  async plan(
+    stages: readonly Stage[],
+    guests: readonly Guest[],
+    reuse?: (guests: Guest[], options: Required<PoolOptions>) => Segment | undefined,
+  ): Promise<Segment[]> {
+    const options = stages.map((s) => resolvePool(s.pool));
+    let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
+    if (options.some(Boolean)) {
+      this.#pools ??= import('../pool/pool.js').then(({ poolFactory }) => poolFactory({ host: this.settings.host, proxyClock: this.settings.clockGiven }));
+      const make = await this.#pools;
+      pools = { options, make: (g, o) => reuse?.(g, o) ?? make(g, o) };
+    }
+    return plan(guests, this.settings.fusion, this.settings.host.call, pools);
+  }
+}
