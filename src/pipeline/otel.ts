@@ -18,6 +18,24 @@ type Api = typeof import('@opentelemetry/api');
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 // A stage call takes microseconds: the HTTP buckets would put every call in the first one.
 const STAGE_BUCKETS = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** Every instrument witline records, by name (the CLI's Prometheus bridge reads this table too). */
+export const INSTRUMENTS = {
+  'http.server.request.duration': { kind: 'histogram', unit: 's', description: 'Duration of HTTP server requests.' },
+  'witline.stage.duration': { kind: 'histogram', unit: 's', description: 'Duration of one guest call (a stage phase), by stage, phase and outcome.' },
+  'witline.stage.failures': { kind: 'counter', unit: '{failure}', description: 'Requests failed by a stage: trap, timeout or invalid_output.' },
+  'witline.stage.instances': { kind: 'gauge', unit: '{instance}', description: 'Live guest instances per stage (a pooled stage has one per worker thread).' },
+  'witline.stage.instances.replaced': {
+    kind: 'counter',
+    unit: '{instance}',
+    description: 'Guest instances dropped after a failed call and replaced, per stage.',
+  },
+  'witline.pool.threads': { kind: 'gauge', unit: '{thread}', description: "Worker threads per pooled segment (its stages joined by '+')." },
+  'witline.pool.queued': { kind: 'gauge', unit: '{task}', description: "Tasks waiting per pooled segment (its stages joined by '+')." },
+  'witline.pool.running': { kind: 'gauge', unit: '{task}', description: "Tasks running per pooled segment (its stages joined by '+')." },
+} as const satisfies Record<string, { kind: 'histogram' | 'counter' | 'gauge'; unit: string; description: string }>;
+const info = (name: keyof typeof INSTRUMENTS) => ({ unit: INSTRUMENTS[name].unit, description: INSTRUMENTS[name].description });
+
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 
 const headerGetter: TextMapGetter<HeaderList> = {
@@ -106,51 +124,33 @@ export class Otel implements StageObserver {
     const each = (fn: (d: PipelineDescription) => void) => {
       for (const describe of this.#pipelines) fn(describe());
     };
+    meter.createObservableGauge('witline.stage.instances', info('witline.stage.instances')).addCallback((r) =>
+      each((d) => {
+        const pooled = new Map<string, number>();
+        for (const seg of d.segments) if (seg.pool) for (const s of seg.stages) pooled.set(s, seg.pool.threads);
+        for (const s of d.stages) r.observe(pooled.get(s.name) ?? 1, { 'witline.stage.name': s.name });
+      }),
+    );
     meter
-      .createObservableGauge('witline.stage.instances', {
-        description: 'Live guest instances per stage (a pooled stage has one per worker thread).',
-        unit: '{instance}',
-      })
-      .addCallback((r) =>
-        each((d) => {
-          const pooled = new Map<string, number>();
-          for (const seg of d.segments) if (seg.pool) for (const s of seg.stages) pooled.set(s, seg.pool.threads);
-          for (const s of d.stages) r.observe(pooled.get(s.name) ?? 1, { 'witline.stage.name': s.name });
-        }),
-      );
-    meter
-      .createObservableCounter('witline.stage.instances.replaced', {
-        description: 'Guest instances dropped after a failed call and replaced, per stage.',
-        unit: '{instance}',
-      })
+      .createObservableCounter('witline.stage.instances.replaced', info('witline.stage.instances.replaced'))
       .addCallback((r) => each((d) => d.stages.forEach((s) => r.observe(s.replacedInstances, { 'witline.stage.name': s.name }))));
     for (const field of ['threads', 'queued', 'running'] as const) {
-      meter
-        .createObservableGauge(`witline.pool.${field}`, {
-          description: `Worker pool ${field}, per pooled segment (its stages joined by '+').`,
-          unit: field === 'threads' ? '{thread}' : '{task}',
-        })
-        .addCallback((r) =>
-          each((d) => {
-            for (const seg of d.segments) if (seg.pool) r.observe(seg.pool[field], { 'witline.pool.stages': seg.stages.join('+') });
-          }),
-        );
+      meter.createObservableGauge(`witline.pool.${field}`, info(`witline.pool.${field}`)).addCallback((r) =>
+        each((d) => {
+          for (const seg of d.segments) if (seg.pool) r.observe(seg.pool[field], { 'witline.pool.stages': seg.stages.join('+') });
+        }),
+      );
     }
     return {
       requestDuration: meter.createHistogram('http.server.request.duration', {
-        description: 'Duration of HTTP server requests.',
-        unit: 's',
+        ...info('http.server.request.duration'),
         advice: { explicitBucketBoundaries: HTTP_BUCKETS },
       }),
       stageDuration: meter.createHistogram('witline.stage.duration', {
-        description: 'Duration of one guest call (a stage phase), by stage, phase and outcome.',
-        unit: 's',
+        ...info('witline.stage.duration'),
         advice: { explicitBucketBoundaries: STAGE_BUCKETS },
       }),
-      failures: meter.createCounter('witline.stage.failures', {
-        description: 'Requests failed by a stage: trap, timeout or invalid_output.',
-        unit: '{failure}',
-      }),
+      failures: meter.createCounter('witline.stage.failures', info('witline.stage.failures')),
     };
   }
 
