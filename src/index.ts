@@ -5,6 +5,8 @@ export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
+export type { StageCallMessage, StageOutcome, StagePhase } from './core/trace.js';
+export type { RequestMessage } from './pipeline/trace.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
 export type { Limits } from './core/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';

@@ -16,7 +16,7 @@ import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
 import { loadGuest, Planner } from './load.js';
-import { Generation, reusePooled } from './replace.js';
+import { Generation, prepareReplacement } from './replace.js';
 import { loadTracing, noteFailure, traceRequest, tracingRequests, watchPipeline } from './trace.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
@@ -171,19 +171,10 @@ export class Pipeline {
     if (this.#closed) throw new PipelineClosedError();
     const i = this.#stages.findIndex((s) => s.name === name);
     if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
-    const guest = await loadGuest(next, this.#planner.settings);
-    const stages = this.#stages.map((s, j) => (j === i ? next : s));
-    const guests = this.#guests.map((g, j) => (j === i ? guest : g));
-    const current = this.#gen.segments;
-    // Re-planned around the new guest; pools of untouched stages are kept, not restarted.
-    const segments = await this.#planner.plan(stages, guests, reusePooled(current));
-    const fresh = segments.filter((s) => !current.includes(s));
-    try {
-      await Promise.all(fresh.map((s) => s.start?.()));
-      if (this.#closed) throw new PipelineClosedError();
-    } catch (err) {
+    const { stages, guests, segments, fresh } = await prepareReplacement(this.#stages, this.#guests, this.#gen.segments, i, next, this.#planner);
+    if (this.#closed) {
       await Promise.all(fresh.map((s) => s.close?.()));
-      throw err;
+      throw new PipelineClosedError();
     }
     const old = this.#install(stages, guests, segments);
     const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));

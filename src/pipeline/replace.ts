@@ -1,7 +1,9 @@
 import type { Guest } from '../component/guest.js';
 import type { Segment } from '../core/segment.js';
 import type { PoolOptions } from '../core/stage.js';
+import { loadGuest, type Planner } from './load.js';
 import { samePool } from './plan.js';
+import type { Stage } from './stage.js';
 
 /**
  * The segments requests are routed through, and how many requests entered them. A hot
@@ -48,4 +50,32 @@ export function reusePooled(segments: readonly Segment[]): (guests: Guest[], opt
         s.mode === 'pooled' && p.options && samePool(p.options, options) && p.guests?.length === guests.length && p.guests.every((g, i) => g === guests[i])
       );
     });
+}
+
+/**
+ * Everything a replace of stage `i` by `next` does before the swap: load, check,
+ * instantiate and configure the new guest, re-plan the segments around it (pools of
+ * untouched stages kept) and start the new ones. Rejects, leaving nothing running, if any
+ * of it fails; nothing is installed here.
+ */
+export async function prepareReplacement(
+  stages: readonly Stage[],
+  guests: readonly Guest[],
+  current: readonly Segment[],
+  i: number,
+  next: Stage,
+  planner: Planner,
+): Promise<{ stages: Stage[]; guests: Guest[]; segments: Segment[]; fresh: Segment[] }> {
+  const guest = await loadGuest(next, planner.settings);
+  const nextStages = stages.map((s, j) => (j === i ? next : s));
+  const nextGuests = guests.map((g, j) => (j === i ? guest : g));
+  const segments = await planner.plan(nextStages, nextGuests, reusePooled(current));
+  const fresh = segments.filter((s) => !current.includes(s));
+  try {
+    await Promise.all(fresh.map((s) => s.start?.()));
+  } catch (err) {
+    await Promise.all(fresh.map((s) => s.close?.()));
+    throw err;
+  }
+  return { stages: nextStages, guests: nextGuests, segments, fresh };
 }
