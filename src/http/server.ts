@@ -5,7 +5,7 @@ import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeou
 import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { Readable } from 'node:stream';
-import type { OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { EdgeContext } from './context.js';
 
 /** What the edge needs from a pipeline. */
@@ -103,7 +103,7 @@ export function edgeListener(edge: Handles, limits: Limits): (req: IncomingMessa
     } catch (err) {
       return write(res, edge.errorResponse(err), false);
     }
-    if (out instanceof Promise)
+    if (isPromise(out))
       out.then(
         (resp) => write(res, resp, false),
         (err) => write(res, edge.errorResponse(err), false),

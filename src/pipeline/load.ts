@@ -8,7 +8,7 @@ import type { PoolOptions } from '../core/stage.js';
 import type { HostServices } from '../host/imports.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { plan, type Fusion } from './plan.js';
-import { resolvePool, type Stage } from './stage.js';
+import { calledPhases, resolvePool, type Stage } from './stage.js';
 
 /** What loading stages and planning segments need from the pipeline. */
 export interface LoadSettings {
@@ -26,7 +26,7 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<Guest> {
   const shape = worldShape(component.wit);
   const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
   checkImports(s.name, shape, capabilities);
-  const phases = checkExports(s.name, shape);
+  const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
   return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: o.host, binding: o.binding });
 }
 

@@ -10,7 +10,7 @@ import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError
 import { clientErrorListener, createEdge, edgeListener, type Handles } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
-import type { Handler, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { runOnion, type Terminal } from './run.js';
 import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
@@ -83,6 +83,8 @@ export class Pipeline {
   #replacing: Promise<unknown> = Promise.resolve();
   readonly #retiring = new Set<Promise<void>>();
   #unwatch: (() => void) | undefined;
+  /** Set once every stage is loaded: requests then skip the `ready()` promise. */
+  #loaded = false;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
@@ -135,6 +137,7 @@ export class Pipeline {
     }
     this.#install(this.#stages, guests, segments);
     this.#unwatch = watchPipeline(() => this.describe());
+    this.#loaded = true;
   }
 
   #install(stages: readonly Stage[], guests: Guest[], segments: Segment[]): Generation {
@@ -183,30 +186,48 @@ export class Pipeline {
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
-  handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
     return this[kHandle](req, ctx);
   }
 
   /**
    * @internal `handle`, with `terminal` in place of the pipeline's handler for this request
    * (adapters hand the request to the host framework's own handlers; `listen()` lets an
-   * upstream body stream through).
+   * upstream body stream through). Synchronous once loaded, for as long as nothing on the
+   * request's way awaits (see runOnion); never throws or rejects.
    */
-  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<OutgoingResponse> {
+  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): MaybePromise<OutgoingResponse> {
     // One check per request: traced only while `witline.request` is subscribed or an OpenTelemetry SDK is registered.
     if (tracingRequests()) return traceRequest(req, ctx, () => this.#handle(req, ctx, terminal));
     return this.#handle(req, ctx, terminal);
   }
 
-  async #handle(req: WitRequest, ctx: RequestContext, terminal: Terminal): Promise<OutgoingResponse> {
+  #handle(req: WitRequest, ctx: RequestContext, terminal: Terminal): MaybePromise<OutgoingResponse> {
     let gen: Generation | undefined;
     try {
       if (this.#closed) throw new PipelineClosedError();
-      await this.ready();
+      if (!this.#loaded)
+        return this.ready().then(
+          () => this.#handle(req, ctx, terminal),
+          (err) => this[kErrorResponse](err),
+        );
       // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
       gen = this.#gen;
       gen.enter();
-      return await runOnion(gen.segments, terminal, req, ctx);
+      const out = runOnion(gen.segments, terminal, req, ctx);
+      if (!isPromise(out)) return out;
+      const entered = gen;
+      gen = undefined; // it leaves once the promise settles
+      return out.then(
+        (resp) => {
+          entered.leave();
+          return resp;
+        },
+        (err) => {
+          entered.leave();
+          return this[kErrorResponse](err);
+        },
+      );
     } catch (err) {
       return this[kErrorResponse](err);
     } finally {

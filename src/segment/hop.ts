@@ -1,6 +1,6 @@
 import type { Guest } from '../component/guest.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
-import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type MaybePromise, type RequestContext, type WitAction, type WitRequest, type WitResponse } from '../core/types.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
 
@@ -15,29 +15,37 @@ export class HopSegment implements Segment {
     this.stages = [guest.spec.stage];
   }
 
-  // A stage call, when watched (core/trace.ts), covers the guest call and the check of what it returned.
-  request(req: WitRequest, ctx?: RequestContext): Promise<RequestOutcome> {
-    if (!this.#guest.spec.phases.request) return Promise.resolve({ next: req, state: req });
-    if (tracingStages()) return traceStage(this.#guest.spec.stage, 'request', req, ctx, () => this.#request(req, ctx));
+  // Synchronous unless the guest's instance is being replaced (then its call is a promise).
+  // A watched stage call (core/trace.ts) covers the guest call and the check of what it returned.
+  request(req: WitRequest, ctx?: RequestContext): MaybePromise<RequestOutcome> {
+    const g = this.#guest;
+    if (!g.spec.phases.request) return { next: req, state: req };
+    if (tracingStages()) return traceStage(g.spec.stage, 'request', req, ctx, () => this.#request(req, ctx));
     return this.#request(req, ctx);
   }
 
-  response(state: unknown, resp: WitResponse, ctx?: RequestContext): Promise<WitResponse> {
-    if (!this.#guest.spec.phases.response) return Promise.resolve(resp);
-    if (tracingStages()) return traceStage(this.#guest.spec.stage, 'response', state as WitRequest, ctx, () => this.#response(state, resp, ctx));
+  #request(req: WitRequest, ctx: RequestContext | undefined): MaybePromise<RequestOutcome> {
+    const action = this.#guest.onRequest(req, ctx);
+    return isPromise(action) ? action.then((a) => this.#outcome(a, req)) : this.#outcome(action, req);
+  }
+
+  #outcome(action: WitAction, req: WitRequest): RequestOutcome {
+    const stage = this.#guest.spec.stage;
+    if (action.tag === 'respond') return { respond: checkResponse(stage, action.val) };
+    return { next: checkRequest(stage, action.val), state: req };
+  }
+
+  response(state: unknown, resp: WitResponse, ctx?: RequestContext): MaybePromise<WitResponse> {
+    const g = this.#guest;
+    if (!g.spec.phases.response) return resp;
+    if (tracingStages()) return traceStage(g.spec.stage, 'response', state as WitRequest, ctx, () => this.#response(state, resp, ctx));
     return this.#response(state, resp, ctx);
   }
 
-  async #request(req: WitRequest, ctx?: RequestContext): Promise<RequestOutcome> {
+  #response(state: unknown, resp: WitResponse, ctx: RequestContext | undefined): MaybePromise<WitResponse> {
     const g = this.#guest;
-    const action = await g.onRequest(req, ctx);
-    if (action.tag === 'respond') return { respond: checkResponse(g.spec.stage, action.val) };
-    return { next: checkRequest(g.spec.stage, action.val), state: req };
-  }
-
-  async #response(state: unknown, resp: WitResponse, ctx?: RequestContext): Promise<WitResponse> {
-    const g = this.#guest;
-    return checkResponse(g.spec.stage, await g.onResponse(state as WitRequest, resp, ctx));
+    const out = g.onResponse(state as WitRequest, resp, ctx);
+    return isPromise(out) ? out.then((r) => checkResponse(g.spec.stage, r)) : checkResponse(g.spec.stage, out);
   }
 
   describe(): SegmentDescription {
