@@ -53,7 +53,8 @@ interface Meta {
 }
 
 // Part of the cache key: bumped when what an entry holds changes, so old entries are never read.
-const FORMAT = 2;
+// 3: an entry may hold the sandbox's rewritten cores, in sandbox-<key>/ (component/sandboxed.ts).
+const FORMAT = 3;
 
 let jcoVersion: string | undefined;
 function toolVersion(): string {

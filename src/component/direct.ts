@@ -3,6 +3,7 @@ import { AbiError, GuestMemory } from '../abi/memory.js';
 import { CORE_EXPORTS as EXPORTS, postReturn, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
+import { SANDBOX_IMPORT } from '../host/deadline.js';
 import type { Transpiled } from './cache.js';
 import type { CoreExports } from './core.js';
 
@@ -16,6 +17,7 @@ import type { CoreExports } from './core.js';
 export function directModule(component: Transpiled): WebAssembly.Module | undefined {
   const known = new Set<string>();
   for (const [cap, fns] of Object.entries(CORE_FUNCTIONS)) for (const f of fns) known.add(`${coreModule(cap as Capability)}\0${f}`);
+  known.add(`${SANDBOX_IMPORT.module}\0${SANDBOX_IMPORT.name}`); // the sandbox's fuel interrupt
   for (const module of component.cores.values()) {
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
     if (!exports.includes(EXPORTS.onRequest) && !exports.includes(EXPORTS.onResponse)) continue;
@@ -36,9 +38,11 @@ export function instantiateDirect(
   let mem: GuestMemory | undefined;
   const memory = () => {
     if (!mem) throw new WebAssembly.RuntimeError('host call before the instance exists');
+    // The guest may have grown its memory since the views were made (within this very call).
+    mem.refresh();
     return mem;
   };
-  const instance = new WebAssembly.Instance(module, coreImports(stage, granted, host, memory));
+  const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() });
   const ex = instance.exports as Record<string, any>;
   mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
   const core: CoreExports = {

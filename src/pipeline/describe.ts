@@ -1,9 +1,10 @@
 import type { Binding, Guest } from '../component/guest.js';
-import { worldShape } from '../component/policy.js';
+import type { WorldShape } from '../component/policy.js';
 import type { Segment, SegmentDescription, SegmentMode } from '../core/segment.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Fusion } from './plan.js';
 import { resolvePool, type Stage } from './stage.js';
+import { OpenSegment } from '../segment/open.js';
 
 /** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
 export interface PipelineDescription {
@@ -30,6 +31,10 @@ export interface PipelineDescription {
     transpileMs: number;
     compileMs: number;
     replacedInstances: number;
+    /** Calls of this stage that failed (trap, timeout, invalid output, or refused while it could not be re-instantiated); in workers, its replaced instances. */
+    failures: number;
+    /** Requests that went on without this stage after it failed (`failurePolicy: 'open'`). */
+    skipped: number;
   }>;
 }
 
@@ -40,6 +45,8 @@ export interface PipelineState {
   binding: Binding;
   stages: readonly Stage[];
   guests: readonly Guest[];
+  /** What each stage's component imports and exports, read from its binary at load. */
+  shapes: readonly (WorldShape | undefined)[];
   segments: readonly Segment[];
 }
 
@@ -70,11 +77,13 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         instantiation: g?.instantiation ?? 'jco',
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
         capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
-        imports: c ? worldShape(c.wit).imports : [],
+        imports: p.shapes[i]?.imports ?? [],
         cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
         transpileMs: c?.transpileMs ?? 0,
         compileMs: c?.compileMs ?? 0,
         replacedInstances: seg ? seg.replaced()[where[i].at] : 0,
+        failures: seg?.mode === 'pooled' ? seg.replaced()[where[i].at] : (g?.failures ?? 0),
+        skipped: seg instanceof OpenSegment ? seg.skipped : 0,
       };
     }),
   };

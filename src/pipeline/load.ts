@@ -1,6 +1,8 @@
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
+import { sandboxed } from '../component/sandboxed.js';
+import type { LiftLimits } from '../abi/lift.js';
 import { Guest, type Binding } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
@@ -18,16 +20,38 @@ export interface LoadSettings {
   fusion: Fusion;
   /** Whether the pipeline was given a clock (pool workers then proxy it). */
   clockGiven: boolean;
+  /** What a guest's results may make the host copy. */
+  lift: LiftLimits;
 }
 
-/** Read, transpile (or find in the cache), check, instantiate and configure one stage's guest. */
-export async function loadGuest(s: Stage, o: LoadSettings): Promise<Guest> {
-  const component = await transpileCached(await readComponent(s.component), o.cacheDir);
-  const shape = worldShape(component.wit);
+/**
+ * Read one stage's component, judge its imports and exports from the binary (before any
+ * of it is transpiled), transpile it (or find it in the cache), apply the sandbox, and
+ * instantiate and configure its guest.
+ */
+export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Guest; shape: WorldShape }> {
+  const bytes = await readComponent(s.component);
+  const shape = worldShape(bytes);
   const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
   checkImports(s.name, shape, capabilities);
   const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
-  return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: o.host, binding: o.binding });
+  const transpiled = await transpileCached(bytes, o.cacheDir);
+  // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
+  const pooled = resolvePool(s.pool) !== undefined;
+  const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
+  const guest = await Guest.create({
+    stage: s.name,
+    component,
+    config: s.config,
+    capabilities,
+    phases,
+    host: o.host,
+    binding: o.binding,
+    timeoutMs: pooled ? 0 : s.timeoutMs,
+    lift: o.lift,
+    now: o.host.clock,
+  });
+  return { guest, shape };
 }
 
 /**
@@ -52,6 +76,12 @@ export class Planner {
       const make = await this.#pools;
       pools = { options, make: (g, o) => reuse?.(g, o) ?? make(g, o) };
     }
-    return plan(guests, this.settings.fusion, this.settings.host.call, pools);
+    return plan(
+      guests,
+      this.settings.fusion,
+      this.settings.host.call,
+      pools,
+      stages.map((s) => s.failurePolicy === 'open'),
+    );
   }
 }

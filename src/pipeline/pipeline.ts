@@ -1,13 +1,15 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Guest } from '../component/guest.js';
+import type { WorldShape } from '../component/policy.js';
+import type { LiftLimits } from '../abi/lift.js';
 import type { Segment } from '../core/segment.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { clientErrorListener, createEdge, edgeListener, type Handles } from '../http/server.js';
+import { clientErrorListener, createEdge, edgeListener, type Handles, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
@@ -71,6 +73,7 @@ export class Pipeline {
   readonly #servers = new Set<Server>();
   #stages: readonly Stage[];
   #guests: Guest[] = [];
+  #shapes: WorldShape[] = [];
   #gen = new Generation([]);
   // Whether any stage reads responses (the edge streams an upstream body only when none does); kept with the guests.
   #hasResponsePhase = false;
@@ -99,7 +102,14 @@ export class Pipeline {
       kv = store;
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
+    // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
+    const lift: LiftLimits = {
+      maxHeaderCount: this.limits.maxHeaderCount,
+      maxHeaderBytes: this.limits.maxHeaderBytes,
+      maxRequestBodyBytes: this.limits.maxBodyBytes,
+      maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
+    };
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
     if (this.#fusion !== 'auto' && this.#fusion !== 'off') throw new InvalidConfigError(`fusion must be 'auto' or 'off'`);
@@ -110,6 +120,7 @@ export class Pipeline {
       binding: this.#binding,
       fusion: this.#fusion,
       clockGiven: options.clock !== undefined,
+      lift,
     });
   }
 
@@ -127,7 +138,8 @@ export class Pipeline {
   async #load(): Promise<void> {
     // The tracing module (and @opentelemetry/api, if installed) loads once per process, here rather than per request.
     await loadTracing();
-    const guests = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
+    const loaded = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
+    const guests = loaded.map((l) => l.guest);
     const segments = await this.#planner.plan(this.#stages, guests);
     try {
       await Promise.all(segments.map((s) => s.start?.()));
@@ -135,15 +147,21 @@ export class Pipeline {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
-    this.#install(this.#stages, guests, segments);
+    this.#install(
+      this.#stages,
+      guests,
+      loaded.map((l) => l.shape),
+      segments,
+    );
     this.#unwatch = watchPipeline(() => this.describe());
     this.#loaded = true;
   }
 
-  #install(stages: readonly Stage[], guests: Guest[], segments: Segment[]): Generation {
+  #install(stages: readonly Stage[], guests: Guest[], shapes: WorldShape[], segments: Segment[]): Generation {
     const old = this.#gen;
     this.#stages = stages;
     this.#guests = guests;
+    this.#shapes = shapes;
     this.#hasResponsePhase = guests.some((g) => g.spec.phases.response);
     this.#gen = new Generation(segments);
     return old;
@@ -174,12 +192,17 @@ export class Pipeline {
     if (this.#closed) throw new PipelineClosedError();
     const i = this.#stages.findIndex((s) => s.name === name);
     if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
-    const { stages, guests, segments, fresh } = await prepareReplacement(this.#stages, this.#guests, this.#gen.segments, i, next, this.#planner);
+    const { stages, guests, shapes, segments, fresh } = await prepareReplacement(
+      { stages: this.#stages, guests: this.#guests, shapes: this.#shapes, segments: this.#gen.segments },
+      i,
+      next,
+      this.#planner,
+    );
     if (this.#closed) {
       await Promise.all(fresh.map((s) => s.close?.()));
       throw new PipelineClosedError();
     }
-    const old = this.#install(stages, guests, segments);
+    const old = this.#install(stages, guests, shapes, segments);
     const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));
     this.#retiring.add(retired);
     void retired.finally(() => this.#retiring.delete(retired));
@@ -276,9 +299,9 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
-    const server = createEdge(this.#edge(), this.limits);
+    const server = createEdge(this.#edge(), this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -344,6 +367,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
+      shapes: this.#shapes,
       segments: this.#gen.segments,
     });
   }

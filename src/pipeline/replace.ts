@@ -1,4 +1,5 @@
 import type { Guest } from '../component/guest.js';
+import type { WorldShape } from '../component/policy.js';
 import type { Segment } from '../core/segment.js';
 import type { PoolOptions } from '../core/stage.js';
 import { loadGuest, type Planner } from './load.js';
@@ -59,23 +60,22 @@ export function reusePooled(segments: readonly Segment[]): (guests: Guest[], opt
  * of it fails; nothing is installed here.
  */
 export async function prepareReplacement(
-  stages: readonly Stage[],
-  guests: readonly Guest[],
-  current: readonly Segment[],
+  current: { stages: readonly Stage[]; guests: readonly Guest[]; shapes: readonly WorldShape[]; segments: readonly Segment[] },
   i: number,
   next: Stage,
   planner: Planner,
-): Promise<{ stages: Stage[]; guests: Guest[]; segments: Segment[]; fresh: Segment[] }> {
-  const guest = await loadGuest(next, planner.settings);
-  const nextStages = stages.map((s, j) => (j === i ? next : s));
-  const nextGuests = guests.map((g, j) => (j === i ? guest : g));
-  const segments = await planner.plan(nextStages, nextGuests, reusePooled(current));
-  const fresh = segments.filter((s) => !current.includes(s));
+): Promise<{ stages: Stage[]; guests: Guest[]; shapes: WorldShape[]; segments: Segment[]; fresh: Segment[] }> {
+  const { guest, shape } = await loadGuest(next, planner.settings);
+  const stages = current.stages.map((s, j) => (j === i ? next : s));
+  const guests = current.guests.map((g, j) => (j === i ? guest : g));
+  const shapes = current.shapes.map((w, j) => (j === i ? shape : w));
+  const segments = await planner.plan(stages, guests, reusePooled(current.segments));
+  const fresh = segments.filter((s) => !current.segments.includes(s));
   try {
     await Promise.all(fresh.map((s) => s.start?.()));
   } catch (err) {
     await Promise.all(fresh.map((s) => s.close?.()));
     throw err;
   }
-  return { stages: nextStages, guests: nextGuests, segments, fresh };
+  return { stages, guests, shapes, segments, fresh };
 }

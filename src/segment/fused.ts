@@ -3,9 +3,10 @@ import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
+import { invalidHop } from '../abi/hop-check.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
-import { WitlineError } from '../core/errors.js';
+import { GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
@@ -45,8 +46,14 @@ export interface FusedState {
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
 export type Exit<T> = (v: Held) => T;
 
-const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec));
-const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec));
+const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec, v.guest!.spec.lift));
+const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec, v.guest!.spec.lift));
+
+/** A guest's output about to enter another guest must be what per-hop mode would let through (abi/hop-check.ts). */
+function checkHop(v: Held, kind: 'request' | 'response'): void {
+  const reason = invalidHop(v.mem, v.rec, kind);
+  if (reason !== undefined) throw new GuestInvalidOutputError(v.guest!.spec.stage, reason);
+}
 
 function release(v: Held | undefined): void {
   if (v) v.post?.(v.ret);
@@ -161,9 +168,13 @@ export class FusedSegment implements Segment {
     const js = 'mem' in origin ? undefined : origin;
     let from: Held | undefined = 'mem' in origin ? origin : undefined;
     let current = this.guests[0];
+    // sandbox: each stage's own deadline from its first instruction (its cabi_realloc) to its result.
+    const deadline = this.#call.deadline;
+    const outer = deadline.enter(0);
     try {
       for (const g of this.guests) {
         current = g;
+        deadline.enter(g.spec.timeoutMs ?? 0);
         const core = g.core!;
         const { request: hasRequest, response: hasResponse } = g.spec.phases;
         let seen: Seen | undefined;
@@ -199,6 +210,7 @@ export class FusedSegment implements Segment {
         }
         state.entered.push({ guest: g, seen });
         from = step;
+        if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
       }
       if (!from?.guest) return { next: undefined };
       const last = from;
@@ -209,6 +221,8 @@ export class FusedSegment implements Segment {
       return { next: out };
     } catch (err) {
       return fail(err, current, from);
+    } finally {
+      deadline.leave(outer);
     }
   }
 
@@ -218,16 +232,20 @@ export class FusedSegment implements Segment {
    */
   runResponse<R>(state: FusedState, from: Held | undefined, resp: WitResponse | undefined, exit: Exit<R>): R | undefined {
     let current = from?.guest ?? state.entered[0]?.guest;
+    const deadline = this.#call.deadline;
+    const outer = deadline.enter(0);
     try {
       for (let i = state.entered.length - 1; i >= 0; i--) {
         const { guest: g, seen } = state.entered[i];
         if (!g.spec.phases.response) continue;
         current = g;
+        deadline.enter(g.spec.timeoutMs ?? 0);
         const core = g.core!;
         const a = g.args;
         if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
         else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
         if (from) {
+          if (from.guest) checkHop(from, 'response');
           copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
           const done = from;
           from = undefined;
@@ -253,6 +271,8 @@ export class FusedSegment implements Segment {
       return out;
     } catch (err) {
       return fail(err, current!, from);
+    } finally {
+      deadline.leave(outer);
     }
   }
 }
