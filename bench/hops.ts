@@ -12,6 +12,8 @@
 //      node --expose-gc --import tsx bench/hops.ts   (this Node only)
 //      BENCH_ONLY=sha256 npm run bench:hops   (that section alone, printed, nothing written)
 //      BENCH_ONLY=sandbox npm run bench:hops   (the sandbox comparison alone, printed, nothing written)
+// Where the runtime has JSPI (Node 26), it then prints (only) what a suspending kv call
+// costs: see jspiSection(). BENCH_ONLY=jspi runs that section alone.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createHmac } from 'node:crypto';
@@ -23,7 +25,8 @@ import { transpileCached } from '../src/component/cache.js';
 import { readComponent } from '../src/component/load.js';
 import { directModule, instantiateDirect } from '../src/component/direct.js';
 import { CallContext } from '../src/host/call-context.js';
-import { MemoryStore } from '../src/host/kv.js';
+import { MemoryStore, type KvStore } from '../src/host/kv.js';
+import type { AsyncKvStore } from '../src/host/async-kv.js';
 import { lowerRequest } from '../src/abi/lower.js';
 import { liftRequest } from '../src/abi/lift.js';
 import { copyRequest } from '../src/abi/hop.js';
@@ -452,4 +455,52 @@ async function main() {
   process.stdout.write(md);
 }
 
-await main();
+/**
+ * What JSPI costs per suspend: the kv-counter guest doing one `incr` per request, on the
+ * synchronous MemoryStore (no promise inside the call) and on an asynchronous store whose
+ * every operation is a promise that is already resolved (the guest suspends and is resumed
+ * on the next microtask turn: no I/O at all, so the difference is JSPI's own price plus
+ * the promise and await of the suspending hop). µs per request, interleaved, medians.
+ */
+async function jspiSection() {
+  if (typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function') {
+    process.stdout.write(`\nJSPI: not in this runtime (${process.version}); run on Node 26 for the suspend cost.\n`);
+    return;
+  }
+  const mem = new MemoryStore();
+  const resolved: AsyncKvStore = {
+    asynchronous: true,
+    get: async (k) => mem.get(k),
+    set: async (k, v, t) => mem.set(k, v, t),
+    incr: async (k, d, t) => mem.incr(k, d, t),
+    compareAndSwap: async (k, e, v, t) => mem.compareAndSwap(k, e, v, t),
+    delete: async (k) => mem.delete(k),
+  };
+  const counter = () => stage({ name: 'kv-counter', capabilities: ['log', 'kv'], component: bundledComponent('kv-counter') });
+  const make = async (kv: KvStore | AsyncKvStore, suspends: boolean) => {
+    const p = pipeline([counter()], { kv, logger: quiet });
+    await p.ready();
+    if (p.describe().stages[0].suspends !== suspends) throw new Error('unexpected plan');
+    const req = (): WitRequest => ({ method: 'GET', uri: '/n', headers: [], body: undefined });
+    return { run: () => p.handle(req(), ctx), close: () => p.close() };
+  };
+  const modes = { sync: await make(new MemoryStore(), false), suspending: await make(resolved, true) };
+  const samples: Record<keyof typeof modes, number[]> = { sync: [], suspending: [] };
+  for (let rep = 0; rep < REPS; rep++) for (const m of ['sync', 'suspending'] as const) samples[m].push(await nsPerRequest(modes[m].run, ITER * 4));
+  for (const m of Object.values(modes)) await m.close();
+  const [sync, susp] = [median(samples.sync), median(samples.suspending)];
+  process.stdout.write(
+    [
+      '',
+      `JSPI, one kv call per request (kv-counter guest, incr), µs per request, median of ${REPS}, Node ${process.version}:`,
+      '',
+      '| sync MemoryStore | async store, already resolved (suspends) | difference: per suspend |',
+      '| ---: | ---: | ---: |',
+      `| ${fmt(sync)} | ${fmt(susp)} | ${fmt(susp - sync)} |`,
+      '',
+    ].join('\n'),
+  );
+}
+
+if (process.env.BENCH_ONLY !== 'jspi') await main();
+await jspiSection();

@@ -34,6 +34,8 @@ export function instantiateDirect(
   stage: string,
   granted: readonly Capability[],
   host: HostServices,
+  /** Replace some of the imports (a stage whose kv calls suspend); the memory is known once the instance exists. */
+  adapt?: (imports: WebAssembly.Imports, memory: () => GuestMemory) => WebAssembly.Imports,
 ): { core: CoreExports; configure?: (pairs: ReadonlyArray<readonly [string, string]>) => string | undefined } {
   let mem: GuestMemory | undefined;
   const memory = () => {
@@ -42,7 +44,8 @@ export function instantiateDirect(
     mem.refresh();
     return mem;
   };
-  const instance = new WebAssembly.Instance(module, { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() });
+  const imports = { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() };
+  const instance = new WebAssembly.Instance(module, adapt ? adapt(imports, memory) : imports);
   const ex = instance.exports as Record<string, any>;
   mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
   const core: CoreExports = {

@@ -3,6 +3,7 @@ import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect } from './direct.js';
+import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
@@ -55,6 +56,8 @@ export interface GuestSpec {
   lift?: LiftLimits;
   /** A clock in ms for the re-instantiation backoff (pipelines pass theirs). Default `performance.now`. */
   now?: () => number;
+  /** Async kv (issue 13): let this stage's kv calls suspend on `host.asyncKv` (JSPI), where it is instantiated directly. */
+  suspend?: boolean;
 }
 
 /** Re-instantiation backoff after a failure, as Envoy's default retry policy: 1 s base, doubling, capped at 10 × base. */
@@ -80,6 +83,12 @@ export class Guest {
   #attempts = 0;
   #retryAt = 0;
   #lastError: unknown;
+  /**
+   * Async kv (issue 13): set when this stage's kv calls suspend. It is then called only
+   * through these instances' promise-returning phases (a segment of its own); the
+   * synchronous instance above serves no request.
+   */
+  suspending: SuspendingInstances | undefined;
 
   private constructor(spec: GuestSpec) {
     this.spec = spec;
@@ -89,6 +98,8 @@ export class Guest {
   static async create(spec: GuestSpec): Promise<Guest> {
     const g = new Guest(spec);
     g.#instance = await g.#instantiate();
+    const direct = spec.suspend && spec.host.asyncKv && g.#direct();
+    if (direct) (g.suspending = new SuspendingInstances(spec, direct, spec.host.asyncKv!)).warm();
     return g;
   }
 

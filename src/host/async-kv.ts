@@ -1,4 +1,5 @@
 import type { KvStore } from './kv.js';
+import { InternalError, WitlineError } from '../core/errors.js';
 
 /**
  * A store behind the `kv` capability that answers asynchronously (over a network: Redis).
@@ -47,4 +48,33 @@ export interface KvStoreStats {
 /** Whether `store` answers asynchronously (its guests' host calls may suspend). */
 export function isAsyncKvStore(store: KvStore | AsyncKvStore): store is AsyncKvStore {
   return (store as Partial<AsyncKvStore>).asynchronous === true;
+}
+
+/**
+ * What a pipeline with an asynchronous store gives the synchronous kv imports. The planner
+ * never runs a stage importing `kv` where it would call this (it is suspended or pooled),
+ * so a call here is a bug of witline's, reported as such rather than as a wrong answer.
+ */
+export function asyncStoreGuard(): KvStore {
+  const refuse = (): never => {
+    throw new InternalError({ cause: new Error('kv: the store is asynchronous; this call could not wait for it') });
+  };
+  return { get: refuse, set: refuse, incr: refuse, compareAndSwap: refuse, delete: refuse };
+}
+
+/**
+ * Store failures per stage, for `describe()`: operations of the stage's guests that the
+ * store rejected with `StoreUnavailableError` (in-thread or from a pool's workers alike).
+ */
+export class StoreFailures {
+  readonly #byStage = new Map<string, number>();
+
+  /** Count `err` against `stage` if it is a store failure. */
+  count(stage: string, err: unknown): void {
+    if (err instanceof WitlineError && err.code === 'WITLINE_STORE_UNAVAILABLE') this.#byStage.set(stage, (this.#byStage.get(stage) ?? 0) + 1);
+  }
+
+  of(stage: string): number {
+    return this.#byStage.get(stage) ?? 0;
+  }
 }

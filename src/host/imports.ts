@@ -1,11 +1,17 @@
 import { jcoImportName, type Capability } from '../core/wit-names.mjs';
 import type { KvStore } from './kv.js';
+import type { AsyncKvStore, StoreFailures } from './async-kv.js';
 import type { LogLevel, Logger } from './log.js';
 import type { CallContext } from './call-context.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {
+  /** The synchronous store; with an {@link asyncKv}, a guard that no planned stage calls. */
   kv: KvStore;
+  /** Set when the pipeline's store answers asynchronously: the stages importing `kv` are suspended (JSPI) or pooled. */
+  asyncKv?: AsyncKvStore;
+  /** Store failures per stage, counted wherever a stage's kv call was answered (set with {@link asyncKv}). */
+  storeFailures?: StoreFailures;
   clock: () => number;
   logger: Logger;
   /** The request the guest being called is handling: entered around each guest call, empty between calls. */

@@ -3,6 +3,9 @@ import type { WorldShape } from '../component/policy.js';
 import type { Segment, SegmentDescription, SegmentMode } from '../core/segment.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Fusion } from './plan.js';
+import type { PlacementReason } from './async-kv.js';
+import type { HostServices } from '../host/imports.js';
+import type { KvStoreStats } from '../host/async-kv.js';
 import { resolvePool, type Stage } from './stage.js';
 import { OpenSegment } from '../segment/open.js';
 
@@ -15,12 +18,24 @@ export interface PipelineDescription {
    * (`'pooled'`) fused on a worker pool, whose settings and counters `pool` shows.
    */
   segments: SegmentDescription[];
+  /** An asynchronous `kv` store's counters (`stats()`), when the pipeline has one. */
+  store?: KvStoreStats;
   stages: Array<{
     name: string;
     /** How this stage runs: per hop (codec or jco bindings), inside a fused segment, or on a pool. */
     mode: SegmentMode;
     /** Which thread runs it: the main thread, or a worker of its pool. */
     placement: 'main' | 'pool';
+    /**
+     * Why, when it is not the default: its own `pool` option, or (asynchronous `kv` store)
+     * suspended in-thread (`'async-kv-jspi'`), or pooled because the runtime has no JSPI
+     * (`'async-kv-without-jspi'`) or its guest's kv calls go through jco's glue (`'async-kv-jco-instantiation'`).
+     */
+    placementReason?: PlacementReason;
+    /** Whether its guest may suspend in a kv call (JSPI): it then is a per-hop segment of its own. */
+    suspends: boolean;
+    /** Its kv operations the asynchronous store failed (`WITLINE_STORE_UNAVAILABLE`); 0 with a synchronous store. */
+    storeFailures: number;
     binding: Binding;
     /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
     instantiation: 'direct' | 'jco';
@@ -48,6 +63,9 @@ export interface PipelineState {
   /** What each stage's component imports and exports, read from its binary at load. */
   shapes: readonly (WorldShape | undefined)[];
   segments: readonly Segment[];
+  /** Per stage, why it runs where it does (after loading). */
+  reasons?: ReadonlyArray<PlacementReason | undefined>;
+  host?: HostServices;
 }
 
 /**
@@ -63,6 +81,7 @@ export function describePipeline(p: PipelineState): PipelineDescription {
     fusion: p.fusion,
     terminal: p.terminal,
     segments: p.segments.map((seg) => seg.describe()),
+    ...(p.host?.asyncKv?.stats && { store: p.host.asyncKv.stats() }),
     stages: p.stages.map((s, i) => {
       const g = p.guests[i];
       const c = g?.spec.component;
@@ -73,6 +92,9 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         name: s.name,
         mode: seg?.mode ?? (pooled ? 'pooled' : 'per-hop'),
         placement: pooled ? 'pool' : 'main',
+        ...(p.reasons?.[i] && { placementReason: p.reasons[i] }),
+        suspends: g?.suspending !== undefined,
+        storeFailures: p.host?.storeFailures?.of(s.name) ?? 0,
         binding: g?.binding ?? p.binding,
         instantiation: g?.instantiation ?? 'jco',
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],

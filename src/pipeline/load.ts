@@ -10,6 +10,7 @@ import type { PoolOptions } from '../core/stage.js';
 import type { HostServices } from '../host/imports.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { plan, type Fusion } from './plan.js';
+import { callsAsyncKv, placement, wantsSuspend, type PlacementReason } from './async-kv.js';
 import { calledPhases, resolvePool, type Stage } from './stage.js';
 
 /** What loading stages and planning segments need from the pipeline. */
@@ -29,15 +30,18 @@ export interface LoadSettings {
  * of it is transpiled), transpile it (or find it in the cache), apply the sandbox, and
  * instantiate and configure its guest.
  */
-export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Guest; shape: WorldShape }> {
+export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Guest; shape: WorldShape; asyncKv: boolean }> {
   const bytes = await readComponent(s.component);
   const shape = worldShape(bytes);
   const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
   checkImports(s.name, shape, capabilities);
   const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
+  const asyncKv = callsAsyncKv(o.host, capabilities, shape);
+  const suspend = wantsSuspend(s, asyncKv);
   const transpiled = await transpileCached(bytes, o.cacheDir);
-  // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
-  const pooled = resolvePool(s.pool) !== undefined;
+  // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers
+  // instead); a stage waiting on an async store without JSPI is pooled (placement()).
+  const pooled = resolvePool(s.pool) !== undefined || (asyncKv && !suspend);
   const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
   const guest = await Guest.create({
     stage: s.name,
@@ -50,8 +54,9 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
     timeoutMs: pooled ? 0 : s.timeoutMs,
     lift: o.lift,
     now: o.host.clock,
+    suspend,
   });
-  return { guest, shape };
+  return { guest, shape, asyncKv };
 }
 
 /**
@@ -67,21 +72,18 @@ export class Planner {
   async plan(
     stages: readonly Stage[],
     guests: readonly Guest[],
+    asyncKv: readonly boolean[],
     reuse?: (guests: Guest[], options: Required<PoolOptions>) => Segment | undefined,
-  ): Promise<Segment[]> {
-    const options = stages.map((s) => resolvePool(s.pool));
+  ): Promise<{ segments: Segment[]; reasons: Array<PlacementReason | undefined> }> {
+    const placed = stages.map((s, i) => placement(s, guests[i], asyncKv[i]));
+    const options = placed.map((p) => p.pool);
     let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
     if (options.some(Boolean)) {
       this.#pools ??= import('../pool/pool.js').then(({ poolFactory }) => poolFactory({ host: this.settings.host, proxyClock: this.settings.clockGiven }));
       const make = await this.#pools;
       pools = { options, make: (g, o) => reuse?.(g, o) ?? make(g, o) };
     }
-    return plan(
-      guests,
-      this.settings.fusion,
-      this.settings.host.call,
-      pools,
-      stages.map((s) => s.failurePolicy === 'open'),
-    );
+    const open = stages.map((s) => s.failurePolicy === 'open');
+    return { segments: plan(guests, this.settings.fusion, this.settings.host.call, pools, open), reasons: placed.map((p) => p.reason) };
   }
 }

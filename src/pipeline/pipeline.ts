@@ -7,6 +7,8 @@ import type { Segment } from '../core/segment.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
+import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } from '../host/async-kv.js';
+import type { PlacementReason } from './async-kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
 import { clientErrorListener, createEdge, edgeListener, type Handles, type ListenOptions } from '../http/server.js';
@@ -18,7 +20,7 @@ import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
 import { loadGuest, Planner } from './load.js';
-import { Generation, prepareReplacement } from './replace.js';
+import { Generation, prepareReplacement, type Installed } from './replace.js';
 import { loadTracing, noteFailure, traceRequest, tracingRequests, watchPipeline } from './trace.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
@@ -32,8 +34,12 @@ export interface PipelineOptions {
   handler?: Handler | string | URL;
   /** Forwarding settings when `handler` is an upstream URL. */
   upstream?: UpstreamOptions;
-  /** The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`. */
-  kv?: KvStore;
+  /**
+   * The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`.
+   * An {@link AsyncKvStore} (`RedisStore`) is waited for: stages importing `kv` are suspended
+   * (JSPI) or run on a pool (see `describe()`'s `placementReason`).
+   */
+  kv?: KvStore | AsyncKvStore;
   /** Wall-clock time in epoch ms, for guests and the default store. Default `Date.now`. */
   clock?: () => number;
   logger?: Logger;
@@ -74,6 +80,8 @@ export class Pipeline {
   #stages: readonly Stage[];
   #guests: Guest[] = [];
   #shapes: WorldShape[] = [];
+  #asyncKv: boolean[] = [];
+  #reasons: Array<PlacementReason | undefined> = [];
   #gen = new Generation([]);
   // Whether any stage reads responses (the edge streams an upstream body only when none does); kept with the guests.
   #hasResponsePhase = false;
@@ -101,7 +109,8 @@ export class Pipeline {
       const store = new MemoryStore({ now: clock });
       kv = store;
     }
-    this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    this.#host = { kv: kv as KvStore, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
+    if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
     this.#terminal = terminal(options.handler, options.upstream, this.limits);
     // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
     const lift: LiftLimits = {
@@ -140,28 +149,26 @@ export class Pipeline {
     await loadTracing();
     const loaded = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
     const guests = loaded.map((l) => l.guest);
-    const segments = await this.#planner.plan(this.#stages, guests);
+    const asyncKv = loaded.map((l) => l.asyncKv);
+    const { segments, reasons } = await this.#planner.plan(this.#stages, guests, asyncKv);
     try {
       await Promise.all(segments.map((s) => s.start?.()));
     } catch (err) {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
-    this.#install(
-      this.#stages,
-      guests,
-      loaded.map((l) => l.shape),
-      segments,
-    );
+    this.#install({ stages: this.#stages, guests, shapes: loaded.map((l) => l.shape), asyncKv, reasons, segments });
     this.#unwatch = watchPipeline(() => this.describe());
     this.#loaded = true;
   }
 
-  #install(stages: readonly Stage[], guests: Guest[], shapes: WorldShape[], segments: Segment[]): Generation {
+  #install({ stages, guests, shapes, asyncKv, reasons, segments }: Installed): Generation {
     const old = this.#gen;
     this.#stages = stages;
     this.#guests = guests;
     this.#shapes = shapes;
+    this.#asyncKv = asyncKv;
+    this.#reasons = reasons;
     this.#hasResponsePhase = guests.some((g) => g.spec.phases.response);
     this.#gen = new Generation(segments);
     return old;
@@ -192,17 +199,13 @@ export class Pipeline {
     if (this.#closed) throw new PipelineClosedError();
     const i = this.#stages.findIndex((s) => s.name === name);
     if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
-    const { stages, guests, shapes, segments, fresh } = await prepareReplacement(
-      { stages: this.#stages, guests: this.#guests, shapes: this.#shapes, segments: this.#gen.segments },
-      i,
-      next,
-      this.#planner,
-    );
+    const current = { stages: this.#stages, guests: this.#guests, shapes: this.#shapes, asyncKv: this.#asyncKv, reasons: this.#reasons };
+    const { fresh, ...prepared } = await prepareReplacement({ ...current, segments: this.#gen.segments }, i, next, this.#planner);
     if (this.#closed) {
       await Promise.all(fresh.map((s) => s.close?.()));
       throw new PipelineClosedError();
     }
-    const old = this.#install(stages, guests, shapes, segments);
+    const old = this.#install(prepared);
     const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));
     this.#retiring.add(retired);
     void retired.finally(() => this.#retiring.delete(retired));
@@ -369,6 +372,8 @@ export class Pipeline {
       guests: this.#guests,
       shapes: this.#shapes,
       segments: this.#gen.segments,
+      reasons: this.#reasons,
+      host: this.#host,
     });
   }
 

@@ -6,6 +6,7 @@ import type { PoolFactory } from '../pool/pool.js';
 import { FusedSegment } from '../segment/fused.js';
 import { HopSegment } from '../segment/hop.js';
 import { OpenSegment } from '../segment/open.js';
+import { SuspendingHopSegment } from '../segment/suspending.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
@@ -18,9 +19,10 @@ export function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): bo
 /**
  * Cut the stages into segments: with fusion on, each maximal run of adjacent stages
  * that run on this thread through the codec becomes one fused segment; anything else
- * (fusion off, a stage on jco's bindings, a lone stage) is a per-hop segment. Pooled
- * stages (`pools.options[i]` set) form pooled segments: adjacent ones with the same pool
- * options share one (with fusion off, each stage gets its own).
+ * (fusion off, a stage on jco's bindings, a lone stage, a stage whose kv calls suspend)
+ * is a per-hop segment. Pooled stages (`pools.options[i]` set) form pooled segments:
+ * adjacent ones with the same pool options share one (with fusion off, each stage gets
+ * its own).
  */
 export function plan(
   guests: readonly Guest[],
@@ -44,7 +46,8 @@ export function plan(
     // sandbox: a stage with failurePolicy 'open' is alone in its segment, so that skipping it is skipping only it.
     if (open?.[i]) {
       flush();
-      segments.push(new OpenSegment(options ? pools!.make([g], options) : new HopSegment(g), g.spec.host.logger));
+      const alone = options ? pools!.make([g], options) : g.suspending ? new SuspendingHopSegment(g) : new HopSegment(g);
+      segments.push(new OpenSegment(alone, g.spec.host.logger));
       return;
     }
     if (options) {
@@ -54,6 +57,10 @@ export function plan(
       }
       flush();
       pooled = { guests: [g], options };
+    } else if (g.suspending) {
+      // Async kv (issue 13): a stage that may suspend is a hop of its own; its neighbours fuse around it.
+      flush();
+      segments.push(new SuspendingHopSegment(g));
     } else if (fusion === 'auto' && g.binding === 'codec') {
       if (pooled) flush();
       run.push(g);

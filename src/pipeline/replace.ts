@@ -5,6 +5,7 @@ import type { PoolOptions } from '../core/stage.js';
 import { loadGuest, type Planner } from './load.js';
 import { samePool } from './plan.js';
 import type { Stage } from './stage.js';
+import type { PlacementReason } from './async-kv.js';
 
 /**
  * The segments requests are routed through, and how many requests entered them. A hot
@@ -53,6 +54,16 @@ export function reusePooled(segments: readonly Segment[]): (guests: Guest[], opt
     });
 }
 
+/** What a pipeline serves from: per stage its guest, world shape, async-kv use and placement reason; and the segments. */
+export interface Installed {
+  stages: readonly Stage[];
+  guests: Guest[];
+  shapes: WorldShape[];
+  asyncKv: boolean[];
+  reasons: Array<PlacementReason | undefined>;
+  segments: Segment[];
+}
+
 /**
  * Everything a replace of stage `i` by `next` does before the swap: load, check,
  * instantiate and configure the new guest, re-plan the segments around it (pools of
@@ -60,16 +71,17 @@ export function reusePooled(segments: readonly Segment[]): (guests: Guest[], opt
  * of it fails; nothing is installed here.
  */
 export async function prepareReplacement(
-  current: { stages: readonly Stage[]; guests: readonly Guest[]; shapes: readonly WorldShape[]; segments: readonly Segment[] },
+  current: Omit<Installed, 'segments'> & { segments: readonly Segment[] },
   i: number,
   next: Stage,
   planner: Planner,
-): Promise<{ stages: Stage[]; guests: Guest[]; shapes: WorldShape[]; segments: Segment[]; fresh: Segment[] }> {
-  const { guest, shape } = await loadGuest(next, planner.settings);
-  const stages = current.stages.map((s, j) => (j === i ? next : s));
-  const guests = current.guests.map((g, j) => (j === i ? guest : g));
-  const shapes = current.shapes.map((w, j) => (j === i ? shape : w));
-  const segments = await planner.plan(stages, guests, reusePooled(current.segments));
+): Promise<Installed & { fresh: Segment[] }> {
+  const loaded = await loadGuest(next, planner.settings);
+  const at = <T>(list: readonly T[], value: T) => list.map((v, j) => (j === i ? value : v));
+  const stages = at(current.stages, next);
+  const guests = at(current.guests, loaded.guest);
+  const asyncKv = at(current.asyncKv, loaded.asyncKv);
+  const { segments, reasons } = await planner.plan(stages, guests, asyncKv, reusePooled(current.segments));
   const fresh = segments.filter((s) => !current.segments.includes(s));
   try {
     await Promise.all(fresh.map((s) => s.start?.()));
@@ -77,5 +89,5 @@ export async function prepareReplacement(
     await Promise.all(fresh.map((s) => s.close?.()));
     throw err;
   }
-  return { stages, guests, shapes, segments, fresh };
+  return { stages, guests, shapes: at(current.shapes, loaded.shape), asyncKv, reasons, segments, fresh };
 }

@@ -1,7 +1,9 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { HostServices } from '../host/imports.js';
 import type { KvStore } from '../host/kv.js';
+import type { AsyncKvStore } from '../host/async-kv.js';
 import type { LogLevel, Logger } from '../host/log.js';
+import { rebuildError, serializeError, WitlineError, type SerializedError } from '../core/errors.js';
 
 /**
  * Host capabilities for guests running on worker threads, with the same meaning as on
@@ -14,24 +16,32 @@ import type { LogLevel, Logger } from '../host/log.js';
  * deadlock. Logs are posted without waiting.
  */
 
-/** A host call from a worker. Every `op` but `log` is answered. */
-export type HostCall =
-  | { op: 'log'; level: LogLevel; message: string; fields?: Record<string, unknown> }
-  | { op: 'clock' }
+/** A kv operation from a worker, naming the stage that made it (store failures are counted per stage). */
+type KvCall = { stage: string } & (
   | { op: 'get'; key: string }
   | { op: 'set'; key: string; value: Uint8Array; ttl: number }
   | { op: 'incr'; key: string; delta: bigint; ttl: number }
   | { op: 'cas'; key: string; expected: Uint8Array | undefined; value: Uint8Array; ttl: number }
-  | { op: 'delete'; key: string };
+  | { op: 'delete'; key: string }
+);
 
-type Answer = { ok: true; value: unknown } | { ok: false; error: string };
+/** A host call from a worker. Every `op` but `log` is answered. */
+export type HostCall = { op: 'log'; level: LogLevel; message: string; fields?: Record<string, unknown> } | { op: 'clock' } | KvCall;
+
+// A witline error (a store failure) crosses as data and is thrown in the worker as its class.
+type Answer = { ok: true; value: unknown } | { ok: false; error: string; witline?: SerializedError };
 
 // A worker blocked longer than this gives up (the call traps); normally its stage's
 // timeout terminates it long before.
 const WAIT_MS = 60_000;
 
-/** Run one answered call against the main thread's services. */
+/**
+ * Run one answered call against the main thread's services. With an asynchronous store
+ * (issue 13) a kv call returns its promise: the worker stays blocked until it settles,
+ * which the store bounds by its own deadline.
+ */
 function execute(call: HostCall, host: HostServices): unknown {
+  if (host.asyncKv && call.op !== 'clock' && call.op !== 'log') return executeAsync(call, host.asyncKv);
   switch (call.op) {
     case 'clock':
       return host.clock();
@@ -50,20 +60,49 @@ function execute(call: HostCall, host: HostServices): unknown {
   }
 }
 
+function executeAsync(call: KvCall, kv: AsyncKvStore): Promise<unknown> {
+  switch (call.op) {
+    case 'get':
+      return kv.get(call.key);
+    case 'set':
+      return kv.set(call.key, call.value, call.ttl);
+    case 'incr':
+      return kv.incr(call.key, call.delta, call.ttl);
+    case 'cas':
+      return kv.compareAndSwap(call.key, call.expected, call.value, call.ttl);
+    case 'delete':
+      return kv.delete(call.key);
+  }
+}
+
+function failure(err: unknown, call: HostCall, host: HostServices): Answer {
+  if ('stage' in call) host.storeFailures?.count(call.stage, err);
+  const error = (err as Error)?.message ?? String(err);
+  return err instanceof WitlineError ? { ok: false, error, witline: serializeError(err) } : { ok: false, error };
+}
+
 /** Main thread: serve one worker's host port. `flag` is the worker's shared wake-up word. */
 export function serveHost(port: MessagePort, flag: Int32Array, host: HostServices): void {
-  port.on('message', (call: HostCall) => {
-    if (call.op === 'log') return host.logger[call.level]?.(call.message, call.fields);
-    let answer: Answer;
-    try {
-      answer = { ok: true, value: execute(call, host) };
-    } catch (err) {
-      answer = { ok: false, error: (err as Error)?.message ?? String(err) };
-    }
-    port.postMessage(answer);
+  const answer = (a: Answer) => {
+    port.postMessage(a);
     // The answer is queued on the worker's side of the port before the flag flips.
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
+  };
+  port.on('message', (call: HostCall) => {
+    if (call.op === 'log') return host.logger[call.level]?.(call.message, call.fields);
+    let value: unknown;
+    try {
+      value = execute(call, host);
+    } catch (err) {
+      return answer(failure(err, call, host));
+    }
+    if (host.asyncKv && value instanceof Promise) {
+      value.then(
+        (v) => answer({ ok: true, value: v }),
+        (err) => answer(failure(err, call, host)),
+      );
+    } else answer({ ok: true, value });
   });
   // Serving a worker must not keep the process alive on its own.
   port.unref();
@@ -92,19 +131,19 @@ export class HostClient {
     const got = receiveMessageOnPort(this.#port);
     if (!got) throw new Error(`host call '${call.op}': the answer is missing`);
     const answer = got.message as Answer;
-    if (!answer.ok) throw new Error(answer.error);
+    if (!answer.ok) throw answer.witline ? rebuildError(answer.witline) : new Error(answer.error);
     return answer.value;
   }
 }
 
-/** Worker: the main thread's kv store, operation by operation. */
-export function proxyKv(client: HostClient): KvStore {
+/** Worker: the main thread's kv store, operation by operation, for the guest of `stage`. */
+export function proxyKv(client: HostClient, stage: string): KvStore {
   return {
-    get: (key) => client.call({ op: 'get', key }) as Uint8Array | undefined,
-    set: (key, value, ttl) => void client.call({ op: 'set', key, value, ttl }),
-    incr: (key, delta, ttl) => client.call({ op: 'incr', key, delta, ttl }) as bigint,
-    compareAndSwap: (key, expected, value, ttl) => client.call({ op: 'cas', key, expected, value, ttl }) as boolean,
-    delete: (key) => void client.call({ op: 'delete', key }),
+    get: (key) => client.call({ op: 'get', key, stage }) as Uint8Array | undefined,
+    set: (key, value, ttl) => void client.call({ op: 'set', key, value, ttl, stage }),
+    incr: (key, delta, ttl) => client.call({ op: 'incr', key, delta, ttl, stage }) as bigint,
+    compareAndSwap: (key, expected, value, ttl) => client.call({ op: 'cas', key, expected, value, ttl, stage }) as boolean,
+    delete: (key) => void client.call({ op: 'delete', key, stage }),
   };
 }
 

@@ -70,7 +70,7 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
   const client = connectHost();
   const board = { slots: new Int32Array(data.board.buffer), base: data.board.base };
   const host: HostServices = {
-    kv: proxyKv(client),
+    kv: proxyKv(client, ''),
     clock: data.proxyClock ? proxyClock(client) : Date.now,
     logger: proxyLogger(client),
     call: new CallContext(),
@@ -83,7 +83,8 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
         config: s.config,
         capabilities: s.capabilities,
         phases: s.phases,
-        host,
+        // Each stage's kv calls carry its name (the main thread counts store failures per stage).
+        host: { ...host, kv: proxyKv(client, s.name) },
         binding: 'codec',
       }),
     ),

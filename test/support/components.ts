@@ -15,3 +15,8 @@ export function contextProbe(options: Omit<StageOptions, 'component'> = {}) {
 export function hostile(options: Omit<StageOptions, 'component'> = {}) {
   return stage({ name: 'hostile', ...options, component: bundledComponent('hostile') });
 }
+
+/** The kv-counter guest from middleware/kv-counter: increments (incr, or a get/compare-and-swap loop) the key named by the uri. */
+export function kvCounter(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'kv-counter', capabilities: ['log', 'kv'], ...options, component: bundledComponent('kv-counter') });
+}
