@@ -61,6 +61,8 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 type Mode = 'jco' | 'codec' | 'fused' | 'js';
 const MODES: Mode[] = ['jco', 'codec', 'fused', 'js'];
+// Progress goes to stderr: stdout carries the results table.
+const progress = (line: string) => process.stderr.write(`bench/hops: ${line}\n`);
 
 function setHeader(h: Array<[string, string]>, name: string, value: string): Array<[string, string]> {
   const out = h.filter(([k]) => k.toLowerCase() !== name);
@@ -120,10 +122,12 @@ function slope(points: Array<[number, number]>): number {
 
 async function chains() {
   const runners = new Map<string, Awaited<ReturnType<typeof runner>>>();
+  progress(`loading ${MODES.length * LENGTHS.length} chains (${MODES.join(', ')} × ${LENGTHS.join(', ')} stages)`);
   for (const mode of MODES) for (const n of LENGTHS) runners.set(`${mode}:${n}`, await runner(mode, n));
   const samples = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
-    for (const n of LENGTHS) {
+    for (const [i, n] of LENGTHS.entries()) {
+      progress(`chains: rep ${rep + 1}/${REPS}, ${n} stage${n > 1 ? 's' : ''} [${i + 1}/${LENGTHS.length}], modes ${MODES.join(', ')}`);
       for (const mode of MODES) {
         const key = `${mode}:${n}`;
         const ns = await nsPerRequest(runners.get(key)!.run, Math.max(200, Math.round(ITER / n)));
@@ -399,8 +403,11 @@ async function main() {
     return;
   }
   // Instances first, on a fresh heap: the RSS reading must not overlap the chains' garbage.
+  progress('instantiation (1/3)');
   const inst = await instantiation();
+  progress('chains (2/3)');
   const c = await chains();
+  progress('profile (3/3)');
   const prof = await profile();
   const sha = await sha256Blocks();
   const sandbox = await sandboxCost();

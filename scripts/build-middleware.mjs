@@ -57,20 +57,24 @@ async function main() {
     .map((d) => d.name)
     .filter((n) => only.length === 0 || only.includes(n));
   const wit = await witSource();
-  // Two at a time: each build is mostly one compiler process or one Wasm compiler.
+  // Two at a time: each build is mostly one compiler process or one Wasm compiler. Progress: `[n/N] name ...` as each starts and ends.
   const queue = [...dirs];
+  let started = 0;
+  const secs = (t0) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
   const worker = async () => {
     for (let name = queue.shift(); name; name = queue.shift()) {
       const t0 = performance.now();
+      const n = `[${++started}/${dirs.length}] ${name}`;
       const digest = await inputsDigest(name, wit);
       const stamp = join(outDir, `${name}.inputs`);
       if (!force && existsSync(join(outDir, `${name}.wasm`)) && (await readFile(stamp, 'utf8').catch(() => '')) === digest) {
-        console.log(`up to date ${name}`);
+        console.log(`${n}: cached (up to date)`);
         continue;
       }
+      console.log(`${n}: building (${langOf(name).toolchain})`);
       const r = await buildMiddleware(name, { wit });
       await writeFile(stamp, digest);
-      console.log(`built ${name}: world ${r.world}, ${r.bytes} bytes, ${(performance.now() - t0).toFixed(0)} ms`);
+      console.log(`${n}: built in ${secs(t0)}, world ${r.world}, ${r.bytes} bytes`);
     }
   };
   await Promise.all([worker(), worker()]);

@@ -6,6 +6,8 @@ export type { UpstreamOptions } from './pipeline/terminal.js';
 export type { TrustProxy } from './pipeline/forwarded.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
+export type { StageCallMessage, StageOutcome, StagePhase } from './core/trace.js';
+export type { RequestMessage } from './pipeline/trace.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
 export type { ListenOptions } from './http/listen-options.js';
 export type { Limits } from './core/limits.js';

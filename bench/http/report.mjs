@@ -76,6 +76,10 @@ const NOTES = [
     '(g) also verifies an HMAC-SHA256 signature over a 4 KiB POST body, on a piscina pool of one worker (the server has one core): compare it with (f) for the price of the worker hop and the hashing, not with (b).',
   ],
   ['h', "(h) is (f)'s stages mounted with `app.use(toExpress(p))` in front of an Express route."],
+  [
+    'i',
+    '(i) is (f) with an OpenTelemetry SDK registered: a span per request and per stage call (batched, exported to a no-op exporter) and the request and stage metrics recorded: compare it with (f) for the price of tracing.',
+  ],
 ];
 
 const fmt = (n) => (n == null ? '–' : Number(n).toLocaleString('en-US'));

@@ -98,16 +98,27 @@ try {
     problems.get(s.id).push(...runProblems(r));
     return r;
   };
+  // Progress: one line as each measurement starts, with how many are left and the time they take.
+  const total = settings.reps * servers.length;
+  let measured = 0;
+  const clock = (sec) => `${Math.floor(sec / 60)}:${String(Math.round(sec % 60)).padStart(2, '0')}`;
   if (settings.warmupSec > 0) {
-    log(`warm-up`);
-    for (const s of servers) await once(s, settings.warmupSec);
+    log(`warm-up, ${settings.warmupSec} s each`);
+    for (const [i, s] of servers.entries()) {
+      log(`  warm-up [${i + 1}/${servers.length}] (${s.id}) ${s.name}`);
+      await once(s, settings.warmupSec);
+    }
   }
   for (let rep = 0; rep < settings.reps; rep++) {
     // Round-robin, starting one further each repetition, so no server always runs first
     // (or always right after the heaviest one).
     const order = servers.map((_, i) => servers[(i + rep) % servers.length]);
     const line = [];
-    for (const s of order) {
+    for (const [i, s] of order.entries()) {
+      const left = (total - measured) * settings.durationSec;
+      log(
+        `  rep ${rep + 1}/${settings.reps} [${i + 1}/${order.length}] (${s.id}) ${s.name}: ${settings.durationSec} s (${++measured}/${total}, ~${clock(left)} left)`,
+      );
       const r = await once(s, settings.durationSec);
       runs.push({ id: s.id, rep, ...r });
       line.push(`${s.id} ${Math.round(r.reqPerSec)}${r.cpuShare === null ? '' : ` (${Math.round(r.cpuShare * 100)}%)`}`);

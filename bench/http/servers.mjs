@@ -16,6 +16,7 @@ export const SERVERS = [
   { id: 'f', name: 'witline fused (default)', file: 'f-witline-fused.mjs', expect: 'full', load: 'get' },
   { id: 'g', name: 'witline + pooled signature stage', file: 'g-witline-pool.mjs', expect: 'full', load: 'signed' },
   { id: 'h', name: 'witline behind Express (toExpress)', file: 'h-witline-express.mjs', expect: 'full', load: 'get' },
+  { id: 'i', name: 'witline fused + OpenTelemetry SDK', file: 'i-witline-otel.mjs', expect: 'full', load: 'get' },
 ];
 
 export const BASELINE = 'b';

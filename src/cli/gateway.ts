@@ -14,33 +14,52 @@ export function urlOf(a: ReturnType<Server['address']>): string {
 }
 
 /**
- * One loaded pipeline and the request listener of its node:http edge. The edge is taken
- * from `p.listen()` (the only public way to get witline's limits, body handling and
- * streaming on a socket) on a loopback port that is closed at once: the CLI's own server
- * hands it each request, so that which pipeline answers can change between two requests.
+ * One loaded pipeline and its node:http listeners (`p.requestListener()`): the CLI's own
+ * server hands each request to the generation serving when it arrived. A change to the
+ * stages alone is applied inside the pipeline (`p.replace`), so the generation stays; a
+ * change to anything else (stages added, removed or reordered, the upstream, limits)
+ * starts a new generation.
  */
 export class Generation {
   #inFlight = 0;
   #idle: (() => void) | undefined;
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly clientError: (err: Error, socket: Socket) => void;
 
   private constructor(
     readonly pipeline: Pipeline,
-    readonly edge: Server,
-    readonly built: BuiltStages,
-    readonly loaded: LoadedConfig,
-  ) {}
+    /** What it serves now (a replace updates them). */
+    public built: BuiltStages,
+    public loaded: LoadedConfig,
+  ) {
+    this.listener = pipeline.requestListener();
+    this.clientError = pipeline.clientErrorListener();
+  }
 
   /** Build, load and configure every stage; rejects (and leaves nothing running) if any fails. */
   static async start(loaded: LoadedConfig, log: Pino, overrides: Overrides): Promise<Generation> {
     const { pipeline, built } = buildPipeline(loaded, pipelineLogger(log), overrides);
     try {
-      const edge = await pipeline.listen({ port: 0, host: '127.0.0.1' });
-      await new Promise<void>((resolve) => edge.close(() => resolve()));
-      return new Generation(pipeline, edge, built, loaded);
+      await pipeline.ready();
+      return new Generation(pipeline, built, loaded);
     } catch (err) {
       await pipeline.close();
       throw err;
     }
+  }
+
+  /**
+   * Replace the stages at `changed` with those of `next` (same stages by name and order,
+   * nothing else changed), one by one. Resolves to the indexes replaced; on a stage that
+   * fails to load it rejects, and the ones before it stay replaced (`done` says which).
+   */
+  async replace(next: LoadedConfig, built: BuiltStages, changed: readonly number[], done: (i: number) => void): Promise<void> {
+    for (const i of changed) {
+      await this.pipeline.replace(this.built.stages[i].name, built.stages[i]);
+      done(i);
+    }
+    this.built = built;
+    this.loaded = next;
   }
 
   enter(): void {
@@ -75,7 +94,7 @@ export class Gateway {
     this.#current = first;
     // The parser's header cap is fixed when the server is made: a reload that changes `limits.maxHeaderBytes` needs a restart for it.
     this.server = createServer({ maxHeaderSize: first.pipeline.limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => this.#dispatch(req, res));
-    this.server.on('clientError', (err: Error, socket: Socket) => this.#current.edge.emit('clientError', err, socket));
+    this.server.on('clientError', (err: Error, socket: Socket) => this.#current.clientError(err, socket));
   }
 
   get current(): Generation {
@@ -92,7 +111,7 @@ export class Gateway {
       this.metrics?.requests.inc({ status: String(status) });
       this.log.info({ method: req.method, url: req.url, status, ms: Math.round((performance.now() - t0) * 1000) / 1000 }, 'request');
     });
-    gen.edge.emit('request', req, res);
+    gen.listener(req, res);
   }
 
   async listen(port: number, host: string): Promise<string> {
@@ -110,8 +129,6 @@ export class Gateway {
    * Serve new requests from `next`; resolves once the previous generation has answered
    * what it took and is closed.
    */
-  // When `p.replace(name, stage)` exists (issue 14, item 3), a change to stages alone will
-  // replace them in the running pipeline instead of swapping whole pipelines here.
   async swap(next: Generation): Promise<void> {
     const old = this.#current;
     this.#current = next;

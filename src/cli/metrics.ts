@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Pipeline, PoolDescription } from '../index.js';
+import { bridgeOpenTelemetry } from './otel-bridge.js';
 
 const POOL_FIELDS = ['threads', 'running', 'queued', 'completed', 'timeouts', 'cancelled', 'crashed', 'busy'] as const satisfies ReadonlyArray<
   keyof PoolDescription
@@ -8,8 +9,8 @@ const POOL_FIELDS = ['threads', 'running', 'queued', 'completed', 'timeouts', 'c
 
 /**
  * What the CLI exposes to Prometheus: request counts by status (recorded by the server
- * wrapper), config reloads, and what `p.describe()` counts, read at scrape time from the
- * pipeline serving now.
+ * wrapper), config reloads, what `p.describe()` counts, read at scrape time from the
+ * pipeline serving now, and the pipeline's OpenTelemetry metrics (otel-bridge.ts).
  */
 export class CliMetrics {
   readonly registry = new Registry();
@@ -53,6 +54,8 @@ export class CliMetrics {
         },
       });
     }
+    // After the CLI's own families, so that theirs win where both would have a name.
+    bridgeOpenTelemetry(this.registry);
   }
 
   /** In a cluster worker: answer the primary's scrapes with this registry. */

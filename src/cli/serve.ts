@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import type { Logger as Pino } from 'pino';
-import { fingerprint, type Overrides } from './build.js';
+import { buildStages, fingerprint, type Overrides } from './build.js';
 import { ConfigFileError, loadConfig, type LoadedConfig } from './config.js';
 import { Gateway, Generation, urlOf } from './gateway.js';
 import { CliMetrics, listenMetrics, renderCluster, renderRegistry } from './metrics.js';
@@ -112,6 +112,18 @@ async function serveHere(loaded: LoadedConfig, opts: ServeOptions): Promise<void
         if (restartOnly(next.config) !== restartOnly(gateway.current.loaded.config))
           log.warn('listen, workers and metrics changes take effect on restart only');
         const changed = next.config.stages.map((_, i) => (print.stages[i] !== applied.stages[i] ? i : -1)).filter((i) => i >= 0);
+        const current = gateway.current;
+        const built = buildStages(next);
+        const names = (b: typeof built) => b.stages.map((s) => s.name).join('\0');
+        if (print.rest === applied.rest && names(built) === names(current.built)) {
+          // The same stages, in the same order, and nothing else changed: replace the changed ones in the running pipeline.
+          const seen = applied;
+          await current.replace(next, built, changed, (i) => (seen.stages[i] = print.stages[i]));
+          applied = print;
+          metrics?.reloads.inc({ result: 'applied' });
+          log.info({ stages: built.stages.map((s) => s.name), changed: changed.map((i) => built.stages[i].name), replaced: true }, 'config reloaded');
+          return;
+        }
         const gen = await Generation.start(next, log, overrides);
         const retired = gateway.swap(gen);
         applied = print;

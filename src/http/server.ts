@@ -84,8 +84,8 @@ function unwritable(edge: Handles, res: ServerResponse, resp: OutgoingResponse, 
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
-/** Answer a request Node's parser rejected before it reached us. */
-function onClientError(edge: Handles, limits: Limits) {
+/** A server's `clientError` listener: answer a request Node's parser rejected before it reached us. */
+export function clientErrorListener(edge: Handles, limits: Limits): (err: NodeJS.ErrnoException, socket: Socket) => void {
   return (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
     const code = err.code ?? '';
@@ -102,14 +102,25 @@ function onClientError(edge: Handles, limits: Limits) {
 }
 
 /**
- * The node:http edge: limits, body collection, and writing what the pipeline answers.
- * A request without a body goes through the pipeline synchronously when nothing on its
- * way awaits (fused guests, a synchronous handler): no promise, no microtask, no abort
- * signal unless a stage or the upstream asks for one.
+ * The node:http edge on a server of its own: {@link edgeListener} for requests, and parser
+ * errors answered as witline errors.
  */
 export function createEdge(edge: Handles, limits: Limits, options: ListenOptions = {}): Server {
   const { server: serverOptions, maxConnections } = edgeServerOptions(options, limits.maxHeaderBytes);
-  const server = createServer(serverOptions, (req, res) => {
+  const server = createServer(serverOptions, edgeListener(edge, limits));
+  server.on('clientError', clientErrorListener(edge, limits));
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
+  return server;
+}
+
+/**
+ * The node:http edge's request listener: limits, body collection, and writing what the
+ * pipeline answers. A request without a body goes through the pipeline synchronously when
+ * nothing on its way awaits (fused guests, a synchronous handler): no promise, no
+ * microtask, no abort signal unless a stage or the upstream asks for one.
+ */
+export function edgeListener(edge: Handles, limits: Limits): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const method = req.method ?? 'GET';
     const headers = rawPairs(req.rawHeaders);
     const ctx = new EdgeContext(req, res);
@@ -129,10 +140,7 @@ export function createEdge(edge: Handles, limits: Limits, options: ListenOptions
         (err) => write(edge, res, edge.errorResponse(err), false),
       );
     else write(edge, res, out, false);
-  });
-  server.on('clientError', onClientError(edge, limits));
-  if (maxConnections !== undefined) server.maxConnections = maxConnections;
-  return server;
+  };
 }
 
 /** A request with a body: read it under the limit, then run it. A refused body leaves the connection unusable: it is closed. */

@@ -1,29 +1,27 @@
-import type { Server } from 'node:http';
-import { readComponent } from '../component/load.js';
-import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
-import { Guest } from '../component/guest.js';
-import { sandboxed } from '../component/sandboxed.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Guest } from '../component/guest.js';
+import type { WorldShape } from '../component/policy.js';
 import type { LiftLimits } from '../abi/lift.js';
-import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
-import type { PoolOptions } from '../core/stage.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } from '../host/async-kv.js';
-import { callsAsyncKv, placement, wantsSuspend, type PlacementReason } from './async-kv.js';
+import type { PlacementReason } from './async-kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge, type ListenOptions } from '../http/server.js';
+import { clientErrorListener, createEdge, edgeListener, type Handles, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
-import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
-import { plan, type Fusion } from './plan.js';
+import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { calledPhases, resolvePool, type Stage } from './stage.js';
+import type { Stage } from './stage.js';
+import { loadGuest, Planner } from './load.js';
+import { Generation, prepareReplacement, type Installed } from './replace.js';
+import { loadTracing, noteFailure, traceRequest, tracingRequests, watchPipeline } from './trace.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -75,22 +73,27 @@ const encoder = new TextEncoder();
  * ```
  */
 export class Pipeline {
-  readonly stages: readonly Stage[];
   readonly limits: Limits;
   readonly #host: HostServices;
   readonly #terminal: TerminalHandle;
-  readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
+  #stages: readonly Stage[];
   #guests: Guest[] = [];
-  readonly #shapes: WorldShape[] = [];
-  #segments: Segment[] = [];
+  #shapes: WorldShape[] = [];
+  #asyncKv: boolean[] = [];
   #reasons: Array<PlacementReason | undefined> = [];
+  #gen = new Generation([]);
+  // Whether any stage reads responses (the edge streams an upstream body only when none does); kept with the guests.
+  #hasResponsePhase = false;
   readonly #fusion: Fusion;
   readonly #binding: Binding;
-  readonly #clockGiven: boolean;
-  readonly #liftLimits: LiftLimits;
+  readonly #planner: Planner;
   #ready: Promise<void> | undefined;
   #closed = false;
+  // Replacements run one at a time; old segments still closing are awaited by close().
+  #replacing: Promise<unknown> = Promise.resolve();
+  readonly #retiring = new Set<Promise<void>>();
+  #unwatch: (() => void) | undefined;
   /** Set once every stage is loaded: requests then skip the `ready()` promise. */
   #loaded = false;
 
@@ -98,10 +101,9 @@ export class Pipeline {
     for (const [i, s] of stages.entries()) {
       if (s?.kind !== 'witline.stage') throw new InvalidConfigError(`stages[${i}] is not a stage (use stage() or a middleware factory)`);
     }
-    this.stages = stages;
+    this.#stages = stages;
     this.limits = resolveLimits(options.limits);
     const clock = options.clock ?? Date.now;
-    this.#clockGiven = options.clock !== undefined;
     let kv = options.kv;
     if (!kv) {
       const store = new MemoryStore({ now: clock });
@@ -111,17 +113,29 @@ export class Pipeline {
     if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
     this.#terminal = terminal(options.handler, options.upstream, this.limits);
     // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
-    this.#liftLimits = {
+    const lift: LiftLimits = {
       maxHeaderCount: this.limits.maxHeaderCount,
       maxHeaderBytes: this.limits.maxHeaderBytes,
       maxRequestBodyBytes: this.limits.maxBodyBytes,
       maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
     };
-    this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
     if (this.#fusion !== 'auto' && this.#fusion !== 'off') throw new InvalidConfigError(`fusion must be 'auto' or 'off'`);
     if (this.#binding !== 'codec' && this.#binding !== 'jco') throw new InvalidConfigError(`binding must be 'codec' or 'jco'`);
+    this.#planner = new Planner({
+      host: this.#host,
+      cacheDir: options.cacheDir,
+      binding: this.#binding,
+      fusion: this.#fusion,
+      clockGiven: options.clock !== undefined,
+      lift,
+    });
+  }
+
+  /** The stages, in order (a {@link replace} changes the one it replaced). */
+  get stages(): readonly Stage[] {
+    return this.#stages;
   }
 
   /** Load, transpile (or find in the cache), instantiate and configure every stage. Idempotent. */
@@ -131,61 +145,70 @@ export class Pipeline {
   }
 
   async #load(): Promise<void> {
-    const asyncKv: boolean[] = [];
-    this.#guests = await Promise.all(
-      this.stages.map(async (s, i) => {
-        const bytes = await readComponent(s.component);
-        // Judged from the binary's own import section, before any of it is transpiled.
-        const shape = (this.#shapes[i] = worldShape(bytes));
-        const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
-        checkImports(s.name, shape, capabilities);
-        const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
-        asyncKv[i] = callsAsyncKv(this.#host, capabilities, shape);
-        const suspend = wantsSuspend(s, asyncKv[i]);
-        const transpiled = await transpileCached(bytes, this.#cacheDir);
-        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers
-        // instead); a stage waiting on an async store without JSPI is pooled (placement()).
-        const pooled = resolvePool(s.pool) !== undefined || (asyncKv[i] && !suspend);
-        const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
-        return Guest.create({
-          stage: s.name,
-          component,
-          config: s.config,
-          capabilities,
-          phases,
-          host: this.#host,
-          binding: this.#binding,
-          timeoutMs: pooled ? 0 : s.timeoutMs,
-          lift: this.#liftLimits,
-          now: this.#host.clock,
-          suspend,
-        });
-      }),
-    );
-    const placed = this.stages.map((s, i) => placement(s, this.#guests[i], asyncKv[i]));
-    this.#reasons = placed.map((p) => p.reason);
-    const pooled = placed.map((p) => p.pool);
-    let pools: { options: Array<Required<PoolOptions> | undefined>; make: PoolFactory } | undefined;
-    if (pooled.some(Boolean)) {
-      // Only pipelines that pool a stage load the pool module (and piscina).
-      const { poolFactory } = await import('../pool/pool.js');
-      pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
-    }
-    const segments = plan(
-      this.#guests,
-      this.#fusion,
-      this.#host.call,
-      pools,
-      this.stages.map((s) => s.failurePolicy === 'open'),
-    );
-    this.#segments = segments;
+    // The tracing module (and @opentelemetry/api, if installed) loads once per process, here rather than per request.
+    await loadTracing();
+    const loaded = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
+    const guests = loaded.map((l) => l.guest);
+    const asyncKv = loaded.map((l) => l.asyncKv);
+    const { segments, reasons } = await this.#planner.plan(this.#stages, guests, asyncKv);
     try {
       await Promise.all(segments.map((s) => s.start?.()));
     } catch (err) {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
+    this.#install({ stages: this.#stages, guests, shapes: loaded.map((l) => l.shape), asyncKv, reasons, segments });
+    this.#unwatch = watchPipeline(() => this.describe());
     this.#loaded = true;
+  }
+
+  #install({ stages, guests, shapes, asyncKv, reasons, segments }: Installed): Generation {
+    const old = this.#gen;
+    this.#stages = stages;
+    this.#guests = guests;
+    this.#shapes = shapes;
+    this.#asyncKv = asyncKv;
+    this.#reasons = reasons;
+    this.#hasResponsePhase = guests.some((g) => g.spec.phases.response);
+    this.#gen = new Generation(segments);
+    return old;
+  }
+
+  /**
+   * Replace the stage named `name` with `next` while serving. The new component is loaded,
+   * checked, instantiated and configured first; only then is it swapped in, in one step:
+   * requests in flight finish on the old instances (one that ran its request phase on the
+   * old stage runs its response phase there too), later ones use the new stage, and none
+   * fails. If `next` cannot load, nothing changes and the call rejects with the load error.
+   * A replaced pooled stage's old pool is closed once the requests that used it are answered.
+   *
+   * @example
+   * ```ts
+   * await p.replace('rate-limit', rateLimit({ burst: 50, perSecond: 20 }))
+   * ```
+   */
+  replace(name: string, next: Stage): Promise<void> {
+    const run = this.#replacing.then(() => this.#replace(name, next));
+    this.#replacing = run.catch(() => {});
+    return run;
+  }
+
+  async #replace(name: string, next: Stage): Promise<void> {
+    if (next?.kind !== 'witline.stage') throw new InvalidConfigError(`replace('${name}'): the new stage is not a stage (use stage() or a middleware factory)`);
+    await this.ready();
+    if (this.#closed) throw new PipelineClosedError();
+    const i = this.#stages.findIndex((s) => s.name === name);
+    if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
+    const current = { stages: this.#stages, guests: this.#guests, shapes: this.#shapes, asyncKv: this.#asyncKv, reasons: this.#reasons };
+    const { fresh, ...prepared } = await prepareReplacement({ ...current, segments: this.#gen.segments }, i, next, this.#planner);
+    if (this.#closed) {
+      await Promise.all(fresh.map((s) => s.close?.()));
+      throw new PipelineClosedError();
+    }
+    const old = this.#install(prepared);
+    const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));
+    this.#retiring.add(retired);
+    void retired.finally(() => this.#retiring.delete(retired));
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
@@ -200,17 +223,41 @@ export class Pipeline {
    * request's way awaits (see runOnion); never throws or rejects.
    */
   [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): MaybePromise<OutgoingResponse> {
+    // One check per request: traced only while `witline.request` is subscribed or an OpenTelemetry SDK is registered.
+    if (tracingRequests()) return traceRequest(req, ctx, () => this.#handle(req, ctx, terminal));
+    return this.#handle(req, ctx, terminal);
+  }
+
+  #handle(req: WitRequest, ctx: RequestContext, terminal: Terminal): MaybePromise<OutgoingResponse> {
+    let gen: Generation | undefined;
     try {
       if (this.#closed) throw new PipelineClosedError();
       if (!this.#loaded)
         return this.ready().then(
-          () => this[kHandle](req, ctx, terminal),
+          () => this.#handle(req, ctx, terminal),
           (err) => this[kErrorResponse](err),
         );
-      const out = runOnion(this.#segments, terminal, req, ctx);
-      return isPromise(out) ? out.catch((err) => this[kErrorResponse](err)) : out;
+      // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
+      gen = this.#gen;
+      gen.enter();
+      const out = runOnion(gen.segments, terminal, req, ctx);
+      if (!isPromise(out)) return out;
+      const entered = gen;
+      gen = undefined; // it leaves once the promise settles
+      return out.then(
+        (resp) => {
+          entered.leave();
+          return resp;
+        },
+        (err) => {
+          entered.leave();
+          return this[kErrorResponse](err);
+        },
+      );
     } catch (err) {
       return this[kErrorResponse](err);
+    } finally {
+      gen?.leave();
     }
   }
 
@@ -221,7 +268,9 @@ export class Pipeline {
       const cause = e.cause instanceof Error ? e.cause.message : e.cause === undefined ? undefined : String(e.cause);
       this.#host.logger.error(e.message, { code: e.code, cause });
     }
-    return errorResponseOf(e);
+    const resp = errorResponseOf(e);
+    noteFailure(resp, e);
+    return resp;
   }
 
   /**
@@ -255,13 +304,7 @@ export class Pipeline {
    */
   async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
-    // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
-    const stream = !this[kHasResponsePhase];
-    const edge = {
-      handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
-      errorResponse: (err: unknown) => this[kErrorResponse](err),
-    };
-    const server = createEdge(edge, this.limits, options);
+    const server = createEdge(this.#edge(), this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -274,9 +317,48 @@ export class Pipeline {
     return server;
   }
 
+  /** What the node:http edge runs: this pipeline, with an upstream body streamed through when no stage reads responses. */
+  #edge(): Handles {
+    // Read per request: a replace may add or remove the last response phase.
+    const streaming: Terminal = (r, c) => this.#terminal.call(r, c, { stream: !this.#hasResponsePhase });
+    return { handle: (req, ctx) => this[kHandle](req, ctx, streaming), errorResponse: (err) => this[kErrorResponse](err) };
+  }
+
+  /**
+   * The node:http request listener of this pipeline, for a server of your own: the same
+   * limits, body handling and streaming as {@link listen}. Requests that arrive before the
+   * stages are loaded wait for them. Pair it with {@link clientErrorListener} so that
+   * requests Node's parser refuses get witline's error answers.
+   *
+   * @example
+   * ```ts
+   * import { createServer } from 'node:http'
+   * const server = createServer({ maxHeaderSize: p.limits.maxHeaderBytes }, p.requestListener())
+   * server.on('clientError', p.clientErrorListener())
+   * await p.ready()
+   * server.listen(8080)
+   * ```
+   */
+  requestListener(): (req: IncomingMessage, res: ServerResponse) => void {
+    return edgeListener(this.#edge(), this.limits);
+  }
+
+  /**
+   * A `clientError` listener for a server of your own: a request Node's parser refused
+   * (headers too large, malformed, too slow) gets witline's JSON error answer.
+   *
+   * @example
+   * ```ts
+   * server.on('clientError', p.clientErrorListener())
+   * ```
+   */
+  clientErrorListener(): (err: NodeJS.ErrnoException, socket: Socket) => void {
+    return clientErrorListener(this.#edge(), this.limits);
+  }
+
   /** @internal True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
   get [kHasResponsePhase](): boolean {
-    return this.#guests.some((g) => g.spec.phases.response);
+    return this.#hasResponsePhase;
   }
 
   /** How the pipeline was planned: segments, and each stage's mode, phases, capabilities and cache use. */
@@ -289,7 +371,7 @@ export class Pipeline {
       stages,
       guests: this.#guests,
       shapes: this.#shapes,
-      segments: this.#segments,
+      segments: this.#gen.segments,
       reasons: this.#reasons,
       host: this.#host,
     });
@@ -308,14 +390,17 @@ export class Pipeline {
       ),
     );
     await this.#terminal.close();
-    // Pools stop their workers; a load still in progress is let finish so its pools are stopped too.
+    // Pools stop their workers; a load or replace still in progress is let finish so its pools are stopped too.
     await this.#ready?.catch(() => {});
-    await Promise.all(this.#segments.map((s) => s.close?.()));
+    await this.#replacing;
+    this.#unwatch?.();
+    await Promise.all([...this.#retiring]);
+    await Promise.all(this.#gen.segments.map((s) => s.close?.()));
   }
 
   /** @internal The planned segments (for diagnostics and tests). */
   get [kSegments](): readonly Segment[] {
-    return this.#segments;
+    return this.#gen.segments;
   }
 }
 

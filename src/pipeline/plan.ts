@@ -11,7 +11,8 @@ import { SuspendingHopSegment } from '../segment/suspending.js';
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
 
-function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
+/** Whether two stages' pool settings are the same (they then share a pool). */
+export function samePool(a: Required<PoolOptions>, b: Required<PoolOptions>): boolean {
   return a.minThreads === b.minThreads && a.maxThreads === b.maxThreads && a.maxQueue === b.maxQueue && a.timeoutMs === b.timeoutMs;
 }
 

@@ -11,6 +11,7 @@ import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
+import { traceStage, tracingStages } from '../core/trace.js';
 
 /**
  * A value in flight, held in memory: a record a guest returned (awaiting its post-return),
@@ -38,6 +39,8 @@ export type Seen = { js: WitRequest } | { snap: number };
 export interface FusedState {
   entered: Array<{ guest: Guest; seen: Seen | undefined }>;
   snap: HostMemory | undefined;
+  /** Set while stage calls are watched (core/trace.ts): the request entering the segment and its context. */
+  trace?: { request: WitRequest; ctx: RequestContext | undefined };
 }
 
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
@@ -123,7 +126,8 @@ export class FusedSegment implements Segment {
   request(req: WitRequest, ctx?: RequestContext): RequestOutcome | Promise<RequestOutcome> {
     const live = this.whenLive();
     if (live) return live.then(() => this.request(req, ctx));
-    const state: FusedState = { entered: [], snap: this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined };
+    const snap = this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined;
+    const state: FusedState = { entered: [], snap, trace: tracingStages() ? { request: req, ctx } : undefined };
     // Guests may ask for the request's context: it is current for the synchronous run only.
     const outer = this.#call.enter(ctx);
     let out;
@@ -191,7 +195,10 @@ export class FusedSegment implements Segment {
         } else {
           lowerRequest(core.mem, js!, a, 0);
         }
-        const ret = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+        const t = state.trace; // the closure is made only when stage calls are watched
+        const ret = t
+          ? traceStage(g.spec.stage, 'request', t.request, t.ctx, () => core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]))
+          : core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
         core.mem.refresh();
         const tag = core.mem.u8[ret + ACTION.tag];
         const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
@@ -246,7 +253,12 @@ export class FusedSegment implements Segment {
         } else {
           lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
         }
-        const ret = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+        const t = state.trace;
+        const ret = t
+          ? traceStage(g.spec.stage, 'response', t.request, t.ctx, () =>
+              core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]),
+            )
+          : core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
         core.mem.refresh();
         from = { guest: g, mem: core.mem, ret, rec: ret, post: core.postOnResponse };
       }

@@ -2,6 +2,7 @@ import type { Guest } from '../component/guest.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
 import { isPromise, type MaybePromise, type RequestContext, type WitAction, type WitRequest, type WitResponse } from '../core/types.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
+import { traceStage, tracingStages } from '../core/trace.js';
 
 /** One stage, called through the codec (or jco) with JS values in and out: per-hop mode. */
 export class HopSegment implements Segment {
@@ -15,10 +16,16 @@ export class HopSegment implements Segment {
   }
 
   // Synchronous unless the guest's instance is being replaced (then its call is a promise).
+  // A watched stage call (core/trace.ts) covers the guest call and the check of what it returned.
   request(req: WitRequest, ctx?: RequestContext): MaybePromise<RequestOutcome> {
     const g = this.#guest;
     if (!g.spec.phases.request) return { next: req, state: req };
-    const action = g.onRequest(req, ctx);
+    if (tracingStages()) return traceStage(g.spec.stage, 'request', req, ctx, () => this.#request(req, ctx));
+    return this.#request(req, ctx);
+  }
+
+  #request(req: WitRequest, ctx: RequestContext | undefined): MaybePromise<RequestOutcome> {
+    const action = this.#guest.onRequest(req, ctx);
     return isPromise(action) ? action.then((a) => this.#outcome(a, req)) : this.#outcome(action, req);
   }
 
@@ -31,6 +38,12 @@ export class HopSegment implements Segment {
   response(state: unknown, resp: WitResponse, ctx?: RequestContext): MaybePromise<WitResponse> {
     const g = this.#guest;
     if (!g.spec.phases.response) return resp;
+    if (tracingStages()) return traceStage(g.spec.stage, 'response', state as WitRequest, ctx, () => this.#response(state, resp, ctx));
+    return this.#response(state, resp, ctx);
+  }
+
+  #response(state: unknown, resp: WitResponse, ctx: RequestContext | undefined): MaybePromise<WitResponse> {
+    const g = this.#guest;
     const out = g.onResponse(state as WitRequest, resp, ctx);
     return isPromise(out) ? out.then((r) => checkResponse(g.spec.stage, r)) : checkResponse(g.spec.stage, out);
   }
