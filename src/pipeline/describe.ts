@@ -21,6 +21,8 @@ export interface PipelineDescription {
     /** Which thread runs it: the main thread, or a worker of its pool. */
     placement: 'main' | 'pool';
     binding: Binding;
+    /** Why the stage runs on jco's bindings, when it does (asked for, or what the codec cannot serve). */
+    bindingReason?: string;
     /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
     instantiation: 'direct' | 'jco';
     phases: Array<'request' | 'response'>;
@@ -67,6 +69,7 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         mode: seg?.mode ?? (pooled ? 'pooled' : 'per-hop'),
         placement: pooled ? 'pool' : 'main',
         binding: g?.binding ?? p.binding,
+        ...(g?.bindingReason !== undefined && { bindingReason: g.bindingReason }),
         instantiation: g?.instantiation ?? 'jco',
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
         capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],

@@ -3,6 +3,7 @@ import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
+import { requireJspi } from '../component/features.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
 import type { PoolOptions } from '../core/stage.js';
@@ -112,11 +113,18 @@ export class Pipeline {
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
       this.stages.map(async (s) => {
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir);
-        const shape = worldShape(component.wit);
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
-        checkImports(s.name, shape, capabilities);
-        const phases = checkExports(s.name, shape);
+        let phases!: ReturnType<typeof checkExports>;
+        // Imports, exports and runtime features are checked before any core module compiles.
+        const component = await transpileCached(await readComponent(s.component), this.#cacheDir, {
+          stage: s.name,
+          check: ({ wit, canon }) => {
+            const shape = worldShape(wit);
+            checkImports(s.name, shape, capabilities);
+            phases = checkExports(s.name, shape);
+            if (canon.async) requireJspi(s.name);
+          },
+        });
         return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
       }),
     );
