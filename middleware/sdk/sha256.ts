@@ -5,59 +5,12 @@
 // hasher built in `configure` (a keyed HmacSha256, say) may be reused by every
 // request: updating it only writes into memory allocated before the arena mark.
 
-// Round constants, in static memory so that hashing allocates nothing per block.
-const K: usize = memory.data<u32>([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
-
-// The message schedule. One static scratch area is enough: a guest is single-threaded
-// and `compress` never re-enters itself.
-const W: usize = memory.data(64 * 4, 16);
+import { compress } from "./sha256-compress";
 
 /** Size of a SHA-256 digest in bytes. */
 export const SHA256_BYTES: i32 = 32;
 /** SHA-256 block size in bytes (the HMAC key block). */
 export const SHA256_BLOCK: i32 = 64;
-
-// @ts-ignore: decorator
-@inline function rotr(x: u32, n: u32): u32 {
-  return (x >>> n) | (x << (32 - n));
-}
-
-/** Absorb the 64-byte block at `p` into the eight words at `h`. */
-function compress(h: usize, p: usize): void {
-  for (let i: usize = 0; i < 16; i++) store<u32>(W + (i << 2), bswap<u32>(load<u32>(p + (i << 2))));
-  for (let i: usize = 16; i < 64; i++) {
-    const w15 = load<u32>(W + ((i - 15) << 2));
-    const w2 = load<u32>(W + ((i - 2) << 2));
-    const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + (i << 2), load<u32>(W + ((i - 16) << 2)) + s0 + load<u32>(W + ((i - 7) << 2)) + s1);
-  }
-  let a = load<u32>(h, 0), b = load<u32>(h, 4), c = load<u32>(h, 8), d = load<u32>(h, 12);
-  let e = load<u32>(h, 16), f = load<u32>(h, 20), g = load<u32>(h, 24), k = load<u32>(h, 28);
-  for (let i: usize = 0; i < 64; i++) {
-    const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + load<u32>(K + (i << 2)) + load<u32>(W + (i << 2));
-    const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    k = g; g = f; f = e; e = d + t1;
-    d = c; c = b; b = a; a = t1 + t2;
-  }
-  store<u32>(h, load<u32>(h, 0) + a, 0);
-  store<u32>(h, load<u32>(h, 4) + b, 4);
-  store<u32>(h, load<u32>(h, 8) + c, 8);
-  store<u32>(h, load<u32>(h, 12) + d, 12);
-  store<u32>(h, load<u32>(h, 16) + e, 16);
-  store<u32>(h, load<u32>(h, 20) + f, 20);
-  store<u32>(h, load<u32>(h, 24) + g, 24);
-  store<u32>(h, load<u32>(h, 28) + k, 28);
-}
 
 // Ranges are clamped rather than checked: an out-of-range index must not trap a guest.
 function clampStart(length: i32, start: i32): i32 {
@@ -121,12 +74,14 @@ export class Sha256 {
       this.blockLen += take;
       i = take;
       if (this.blockLen < 64) return this;
-      compress(h, block);
+      compress(h, block, 1);
       this.blockLen = 0;
     }
-    while (len - i >= 64) {
-      compress(h, ptr + <usize>i);
-      i += 64;
+    // Whole blocks straight from the input, in one call: the state stays in locals.
+    const blocks = (len - i) >> 6;
+    if (blocks > 0) {
+      compress(h, ptr + <usize>i, blocks);
+      i += blocks << 6;
     }
     if (i < len) {
       memory.copy(block, ptr + <usize>i, <usize>(len - i));
@@ -145,12 +100,12 @@ export class Sha256 {
     n++;
     if (n > 56) {
       memory.fill(block + <usize>n, 0, <usize>(64 - n));
-      compress(h, block);
+      compress(h, block, 1);
       n = 0;
     }
     memory.fill(block + <usize>n, 0, <usize>(56 - n));
     store<u64>(block + 56, bswap<u64>(bits));
-    compress(h, block);
+    compress(h, block, 1);
     for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
     this.reset();
   }

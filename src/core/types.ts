@@ -86,3 +86,11 @@ export function bodyBytes(body: string | Uint8Array | undefined): Uint8Array {
   if (body === undefined) return new Uint8Array(0);
   return typeof body === 'string' ? encoder.encode(body) : body;
 }
+
+/** A value, or a promise of it: what the request path returns, synchronously when nothing on the way awaits. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Whether a {@link MaybePromise} is still pending work (any thenable, as `await` would treat it). */
+export function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}

@@ -5,7 +5,7 @@ import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeou
 import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import type { Readable } from 'node:stream';
-import type { OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { EdgeContext } from './context.js';
 
 /** What the edge needs from a pipeline. */
@@ -96,7 +96,7 @@ export function createEdge(edge: Handles, limits: Limits): Server {
     } catch (err) {
       return write(res, edge.errorResponse(err), false);
     }
-    if (out instanceof Promise)
+    if (isPromise(out))
       out.then(
         (resp) => write(res, resp, false),
         (err) => write(res, edge.errorResponse(err), false),

@@ -15,7 +15,7 @@ import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError
 import { createEdge } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
-import type { Handler, OutgoingResponse, RequestContext, WitRequest, WitResponse } from '../core/types.js';
+import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
@@ -81,6 +81,8 @@ export class Pipeline {
   readonly #clockGiven: boolean;
   #ready: Promise<void> | undefined;
   #closed = false;
+  /** Set once every stage is loaded: requests then skip the `ready()` promise. */
+  #loaded = false;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
@@ -143,23 +145,30 @@ export class Pipeline {
       await Promise.all(segments.map((s) => s.close?.()));
       throw err;
     }
+    this.#loaded = true;
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
-  handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
+  async handle(req: WitRequest, ctx: RequestContext): Promise<WitResponse> {
     return this[kHandle](req, ctx);
   }
 
   /**
    * @internal `handle`, with `terminal` in place of the pipeline's handler for this request
    * (adapters hand the request to the host framework's own handlers; `listen()` lets an
-   * upstream body stream through).
+   * upstream body stream through). Synchronous once loaded, for as long as nothing on the
+   * request's way awaits (see runOnion); never throws or rejects.
    */
-  async [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): Promise<OutgoingResponse> {
+  [kHandle](req: WitRequest, ctx: RequestContext, terminal: Terminal = this.#terminal.call): MaybePromise<OutgoingResponse> {
     try {
       if (this.#closed) throw new PipelineClosedError();
-      await this.ready();
-      return await runOnion(this.#segments, terminal, req, ctx);
+      if (!this.#loaded)
+        return this.ready().then(
+          () => this[kHandle](req, ctx, terminal),
+          (err) => this[kErrorResponse](err),
+        );
+      const out = runOnion(this.#segments, terminal, req, ctx);
+      return isPromise(out) ? out.catch((err) => this[kErrorResponse](err)) : out;
     } catch (err) {
       return this[kErrorResponse](err);
     }

@@ -5,6 +5,9 @@ import {
   headerList,
   type Handler,
   type HeaderList,
+  isPromise,
+  type MaybePromise,
+  type HandlerResponse,
   type OutgoingResponse,
   type RequestContext,
   type StreamedResponse,
@@ -25,7 +28,7 @@ export interface UpstreamOptions {
 
 export interface TerminalHandle {
   /** `stream`: the caller can write a {@link StreamedResponse} (no stage reads the response body). */
-  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): Promise<OutgoingResponse>;
+  call(req: WitRequest, ctx: RequestContext, options?: { stream?: boolean }): MaybePromise<OutgoingResponse>;
   close(): Promise<void>;
   describe(): string;
 }
@@ -33,16 +36,22 @@ export interface TerminalHandle {
 const EMPTY = new Uint8Array(0);
 
 function fromHandler(handler: Handler): TerminalHandle {
+  const checked = (out: HandlerResponse): WitResponse =>
+    checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+  const failed = (err: unknown): never => {
+    if (err instanceof WitlineError) throw err;
+    throw new HandlerError({ cause: err });
+  };
   return {
-    async call(req, ctx) {
-      let out;
+    // A handler that returns a value answers synchronously: no promise for the request.
+    call(req, ctx) {
+      let out: MaybePromise<HandlerResponse>;
       try {
-        out = await handler(req, ctx);
+        out = handler(req, ctx);
       } catch (err) {
-        if (err instanceof WitlineError) throw err;
-        throw new HandlerError({ cause: err });
+        return failed(err);
       }
-      return checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+      return isPromise(out) ? out.then(checked, failed) : checked(out);
     },
     close: async () => {},
     describe: () => 'handler',

@@ -1,0 +1,39 @@
+// What every middleware builder shares: where things go, the WIT, and how a core module
+// becomes a component (embed the WIT world as source text, since jco's WASI shim has no
+// preopened directories, then wrap it with jco's wasm-tools API).
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { componentEmbed, componentNew } from '@bytecodealliance/jco';
+import { WITLINE_CAPABILITIES, witName } from '../../src/core/wit-names.mjs';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const outDir = join(root, 'build', 'middleware');
+export const glueDir = join(root, 'build', 'glue');
+// The WIT names (interfaces, core export names): src/core/wit-names.mjs, shared with the host.
+export { CORE_EXPORTS, postReturn } from '../../src/core/wit-names.mjs';
+export const WIT_NAMES = join(root, 'src', 'core', 'wit-names.mjs');
+export const CAPABILITIES = WITLINE_CAPABILITIES;
+
+export async function witSource() {
+  return readFile(join(root, 'wit', 'middleware.wit'), 'utf8');
+}
+
+/** Which world a middleware targets follows from the phases it exports. */
+export function worldFor(has) {
+  if (has.onRequest && has.onResponse) return 'middleware';
+  if (has.onRequest) return 'request-middleware';
+  if (has.onResponse) return 'response-middleware';
+  throw new Error('a middleware must export onRequest and/or onResponse');
+}
+
+/** A core module exporting the Canonical ABI names of `world`, wrapped into a component. */
+export async function componentFromCore(core, world, wit) {
+  const embedded = await componentEmbed({
+    binary: core,
+    witSource: wit ?? (await witSource()),
+    world: witName(world),
+    stringEncoding: 'utf8',
+  });
+  return componentNew(embedded);
+}
