@@ -59,12 +59,12 @@ function bound(js: string, variable: string): CoreRef | undefined {
   return m ? refOf(m[1]) : undefined;
 }
 
-/** The wrapper jco writes for a lifted export: from `let <fnVar>;` to the end of the function after it. */
+/** The wrapper jco writes for a lifted export: from `let <fnVar>;` to the end of the function after it, at the same indentation. */
 function wrapperOf(js: string, fnVar: string): string | undefined {
-  const start = js.indexOf(`let ${fnVar};`);
-  if (start < 0) return undefined;
-  const end = js.indexOf('\n  }\n', start);
-  return end < 0 ? undefined : js.slice(start, end);
+  const m = new RegExp(`\\n([ \\t]*)let ${esc(fnVar)};`).exec(js);
+  if (!m) return undefined;
+  const end = js.indexOf(`\n${m[1]}}\n`, m.index + m[0].length);
+  return end < 0 ? undefined : js.slice(m.index, end);
 }
 
 const distinct = (text: string, prefix: string) => [...new Set([...text.matchAll(new RegExp(`\\b(${prefix}\\d+)\\b`, 'g'))].map((m) => m[1]))];

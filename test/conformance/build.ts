@@ -1,8 +1,11 @@
-// Builds the conformance guests from their sources in test/conformance/guests/, each with
-// the toolchain its language uses, into build/conformance/ (keyed by a hash of the source,
-// so a test run builds each once): JavaScript with componentize-qjs, C on wasi-libc with
-// Clang/LLD from @yowasp/clang, WAT with jco's wasm-tools API. The AssemblyScript guest
-// is the bundled middleware/echo, built by `npm run build:middleware`.
+// Builds the conformance guests that are not the project's own middleware from their
+// sources in test/conformance/guests/ into build/conformance/ (keyed by a hash of the
+// source, so a test run builds each once): hand-written WAT with jco's wasm-tools API, and
+// guests of toolchains the project does not ship but must run: C on wasi-libc as a
+// reactor (Clang/LLD from @yowasp/clang) and JavaScript on componentize-qjs's default,
+// component-model-async runtime. The AS, C and JS guests the project ships are
+// middleware/echo, middleware/conformance-c and middleware/conformance-js, built by
+// `npm run build:middleware`.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -16,21 +19,22 @@ const root = join(here, '..', '..');
 const outDir = join(root, 'build', 'conformance');
 const witPath = join(root, 'wit', 'middleware.wit');
 
-/** The guests built here; 'js-async' is the JS guest on componentize-qjs's default (component-model async) runtime. */
-export type BuiltGuest = 'js' | 'js-async' | 'c' | 'wat';
+/** The guests built here. */
+export type BuiltGuest = 'js-async' | 'js-wasi' | 'c-wasi-libc' | 'wat' | 'wat-utf16';
 
-const SOURCES: Record<BuiltGuest, string> = { js: 'pass.js', 'js-async': 'pass.js', c: 'pass.c', wat: 'pass.wat' };
+const SOURCES: Record<BuiltGuest, string> = { 'js-async': 'pass.js', 'js-wasi': 'pass.js', 'c-wasi-libc': 'pass.c', wat: 'pass.wat', 'wat-utf16': 'pass.wat' };
 
 /** A core module with the middleware world embedded, wrapped into a component. */
-async function fromCore(core: Uint8Array): Promise<Uint8Array> {
+async function fromCore(core: Uint8Array, stringEncoding = 'utf8'): Promise<Uint8Array> {
   const witSource = await readFile(witPath, 'utf8'); // as source text: jco's WASI shim has no preopens
-  const embedded = await componentEmbed({ binary: core, witSource, world: witName('middleware'), stringEncoding: 'utf8' } as never);
+  const embedded = await componentEmbed({ binary: core, witSource, world: witName('middleware'), stringEncoding } as never);
   return componentNew(embedded as never);
 }
 
-async function buildJs(source: string, sync: boolean): Promise<Uint8Array> {
+/** The JS guest on componentize-qjs's default (async) runtime, or (`wasi`) the sync one importing WASI as it does by default. */
+async function buildJs(source: string, wasi: boolean): Promise<Uint8Array> {
   const { componentize } = await import('componentize-qjs');
-  const { component } = await componentize({ witPath, jsSource: source, world: 'middleware', sync, stubWasi: true });
+  const { component } = await componentize({ witPath, jsSource: source, world: 'middleware', sync: wasi, stubWasi: !wasi });
   return component;
 }
 
@@ -57,8 +61,14 @@ async function buildC(source: string): Promise<Uint8Array> {
   }
 }
 
-async function buildWat(source: string): Promise<Uint8Array> {
-  return fromCore(await parse(source));
+/** The WAT guest; with `utf16`, its strings as UTF-16LE and its handlers lifted so (lengths are in code units: unchanged). */
+async function buildWat(source: string, utf16 = false): Promise<Uint8Array> {
+  if (!utf16) return fromCore(await parse(source));
+  const wide = source.replace(/\(data \(i32\.const (\d+)\) "([^"]*)"\)/g, (_, at, text: string) => {
+    const bytes = [...text].map((c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}\\00`).join('');
+    return `(data (i32.const ${at}) "${bytes}")`;
+  });
+  return fromCore(await parse(wide), 'utf16');
 }
 
 const building = new Map<BuiltGuest, Promise<Uint8Array>>();
@@ -80,7 +90,12 @@ async function build(guest: BuiltGuest): Promise<Uint8Array> {
     .slice(0, 16);
   const path = join(outDir, `${guest}-${key}.wasm`);
   if (existsSync(path)) return new Uint8Array(await readFile(path));
-  const bytes = guest === 'wat' ? await buildWat(source) : guest === 'c' ? await buildC(source) : await buildJs(source, guest === 'js');
+  const bytes =
+    guest === 'wat' || guest === 'wat-utf16'
+      ? await buildWat(source, guest === 'wat-utf16')
+      : guest === 'c-wasi-libc'
+        ? await buildC(source)
+        : await buildJs(source, guest === 'js-wasi');
   await mkdir(outDir, { recursive: true });
   // Beside and renamed: test files build in parallel processes.
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;

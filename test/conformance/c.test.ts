@@ -1,7 +1,6 @@
 import { stage } from '../../src/index.js';
-import { conformanceGuest } from './build.js';
+import { bundledComponent } from '../../src/middleware/bundled.js';
 import { conformanceSuite } from './suite.js';
 
-// C on wasi-libc, a reactor: its tag is set by a C constructor, so it answers as the model
-// only if `_initialize` ran (direct instantiation calls it, as wit-component's start does).
-conformanceSuite({ tag: 'c', instantiation: 'direct', make: async () => stage({ name: 'c', component: await conformanceGuest('c'), capabilities: [] }) });
+// C: middleware/conformance-c on the project's single-header SDK (middleware/sdk-c/witline.h).
+conformanceSuite({ tag: 'c', instantiation: 'direct', make: async () => stage({ name: 'c', component: bundledComponent('conformance-c'), capabilities: [] }) });

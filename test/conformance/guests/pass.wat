@@ -1,13 +1,14 @@
 ;; The conformance guest in hand-written WAT: passes the request on with
 ;; `x-echo-trail: wat` appended, and appends `x-echo: wat` to the response, as
 ;; middleware/echo does in pass mode. A bump allocator; each post-return frees
-;; everything the call allocated.
+;; everything the call allocated. The three strings sit 32 bytes apart, room for their
+;; UTF-16 forms: test/conformance/build.ts also builds this guest with UTF-16 strings.
 (module
   (memory (export "memory") 1)
   ;; 0..40: the return area; 64: the strings.
   (data (i32.const 64) "x-echo-trail")
-  (data (i32.const 76) "x-echo")
-  (data (i32.const 82) "wat")
+  (data (i32.const 96) "x-echo")
+  (data (i32.const 128) "wat")
   (global $base i32 (i32.const 1024))
   (global $heap (mut i32) (i32.const 1024))
 
@@ -36,7 +37,7 @@
         (select (local.get $oldSize) (local.get $size) (i32.lt_u (local.get $oldSize) (local.get $size))))))
     (local.get $p))
 
-  ;; A copy of the header list (ptr, len) with (name: 64+?, value: "wat") appended; returns its pointer.
+  ;; A copy of the header list (ptr, len) with (name, "wat") appended; returns its pointer.
   (func $append (param $hp i32) (param $hl i32) (param $name i32) (param $nameLen i32) (result i32)
     (local $new i32) (local $at i32)
     (local.set $new (call $alloc (i32.const 4) (i32.shl (i32.add (local.get $hl) (i32.const 1)) (i32.const 4))))
@@ -44,7 +45,7 @@
     (local.set $at (i32.add (local.get $new) (i32.shl (local.get $hl) (i32.const 4))))
     (i32.store offset=0 (local.get $at) (local.get $name))
     (i32.store offset=4 (local.get $at) (local.get $nameLen))
-    (i32.store offset=8 (local.get $at) (i32.const 82))
+    (i32.store offset=8 (local.get $at) (i32.const 128))
     (i32.store offset=12 (local.get $at) (i32.const 3))
     (local.get $new))
 
@@ -71,7 +72,7 @@
     (param i32 i32 i32 i32 i32 i32 i32 i32 i32)
     (param $st i32) (param $hp i32) (param $hl i32) (param $bp i32) (param $bl i32) (result i32)
     (i32.store16 offset=0 (i32.const 0) (local.get $st))
-    (i32.store offset=4 (i32.const 0) (call $append (local.get $hp) (local.get $hl) (i32.const 76) (i32.const 6)))
+    (i32.store offset=4 (i32.const 0) (call $append (local.get $hp) (local.get $hl) (i32.const 96) (i32.const 6)))
     (i32.store offset=8 (i32.const 0) (i32.add (local.get $hl) (i32.const 1)))
     (i32.store offset=12 (i32.const 0) (local.get $bp))
     (i32.store offset=16 (i32.const 0) (local.get $bl))
