@@ -214,6 +214,11 @@ export class Guest {
     throw new GuestTrapError(this.spec.stage, { cause: err });
   }
 
+  /** jco's bindings of a component-model-async guest answer with a promise: its rejection is a failed call too. */
+  #settled<T>(out: T | Promise<T>): T | Promise<T> {
+    return out instanceof Promise ? out.then(undefined, (err) => this.fail(err)) : out;
+  }
+
   /** Run the request phase; synchronous unless the instance is being replaced. */
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
@@ -223,7 +228,7 @@ export class Guest {
     const outer = call.enter(ctx);
     try {
       const core = inst.core;
-      if (!core) return inst.onRequest!(req);
+      if (!core) return this.#settled(inst.onRequest!(req));
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
       const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
@@ -246,7 +251,7 @@ export class Guest {
     const outer = call.enter(ctx);
     try {
       const core = inst.core;
-      if (!core) return inst.onResponse!(req, resp);
+      if (!core) return this.#settled(inst.onResponse!(req, resp));
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
       lowerResponse(core.mem, resp, a, REQUEST_FLAT);

@@ -53,7 +53,7 @@ async function buildC(source: string): Promise<Uint8Array> {
     >;
     const core = out['out.wasm'];
     // No WASI: a guest is granted none, so the reactor must do no I/O.
-    const imports = WebAssembly.Module.imports(new WebAssembly.Module(core));
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(core as Uint8Array<ArrayBuffer>));
     if (imports.length) throw new Error(`pass.c imports ${imports.map((i) => `${i.module}#${i.name}`).join(', ')}`);
     return fromCore(core);
   } catch (err) {
