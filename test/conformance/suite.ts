@@ -2,7 +2,7 @@
 // the model: per hop, fused, and pooled (both stages on one worker pool). A guest that
 // needs a WebAssembly feature the runtime lacks must fail to load with the error naming
 // it, in every mode: that is asserted instead of skipping.
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pipeline, stage, type Pipeline, type Stage } from '../../src/index.js';
 import { FEATURES } from '../../src/component/features.js';
 import { bundled, expectConforms, LIMITS, reflect } from './model.js';
@@ -32,6 +32,8 @@ async function chain(g: GuestUnderTest, mode: 'per-hop' | 'fused' | 'pooled'): P
 }
 
 export function conformanceSuite(g: GuestUnderTest): void {
+  // Building a guest from source (clang, componentize-qjs) can take a while on a busy machine: not inside a test's time.
+  beforeAll(() => g.make(), 120_000);
   const lacking = g.needs ? !FEATURES.find((f) => f.name === g.needs)!.probe() : false;
   for (const mode of ['per-hop', 'fused', 'pooled'] as const) {
     if (lacking) {
