@@ -9,7 +9,7 @@ import { bundled, expectConforms, LIMITS, reflect } from './model.js';
 // refused at load with an error naming JSPI, before anything compiles.
 const open: Pipeline[] = [];
 afterAll(() => Promise.all(open.map((p) => p.close())));
-beforeAll(() => conformanceGuest('js-async'), 120_000); // built from source, outside the test's time
+beforeAll(async () => void (await conformanceGuest('js-async')), 120_000); // built from source, outside the test's time
 
 const chain = async (fusion: 'auto' | 'off') => {
   const js = stage({ name: 'js-async', component: await conformanceGuest('js-async') });

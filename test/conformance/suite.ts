@@ -33,7 +33,7 @@ async function chain(g: GuestUnderTest, mode: 'per-hop' | 'fused' | 'pooled'): P
 
 export function conformanceSuite(g: GuestUnderTest): void {
   // Building a guest from source (clang, componentize-qjs) can take a while on a busy machine: not inside a test's time.
-  beforeAll(() => g.make(), 120_000);
+  beforeAll(async () => void (await g.make()), 120_000);
   const lacking = g.needs ? !FEATURES.find((f) => f.name === g.needs)!.probe() : false;
   for (const mode of ['per-hop', 'fused', 'pooled'] as const) {
     if (lacking) {
