@@ -6,7 +6,8 @@
 //   js     — plain JS functions doing the same work, per hop (awaited)
 // plus instantiation time from a compiled module and resident memory per live instance,
 // and the guest SDK's SHA-256 per 64-byte block against node:crypto's.
-// Run: npm run bench:hops   (writes bench/results/hops.json and hops.md)
+// Run: npm run bench:hops   (on the machine's Node and on Node 26: bench/results/hops-node<major>.{json,md})
+//      node --expose-gc --import tsx bench/hops.ts   (this Node only)
 //      BENCH_ONLY=sha256 npm run bench:hops   (that section alone, printed, nothing written)
 import { writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -31,6 +32,8 @@ const LENGTHS = [1, 2, 4, 8, 16];
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const ITER = Number(process.env.BENCH_ITER ?? 4000);
 const quick = process.env.BENCH_QUICK === '1';
+// One result file per Node major: the runtimes differ (Node 22+ runs the fused hop in WebAssembly).
+const RESULTS = `hops-node${process.versions.node.split('.')[0]}`;
 
 // The reference request: 5 headers and a 200-byte body. Each stage does the same work in
 // every mode: the request phase sets `x-echo-trail`, the response phase sets `x-echo`
@@ -374,7 +377,7 @@ async function main() {
     sha256PerBlock: sha,
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/hops.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(new URL(`./results/${RESULTS}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
   const rows = MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`);
   const md = [
     `# bench/hops — µs per request (median of ${REPS}), ${machine}`,
@@ -397,10 +400,10 @@ async function main() {
     '',
     ...langs,
     '',
-    `Command: \`npm run bench:hops\` (${started}).`,
+    `Command: \`npm run bench:hops\` (${started}; this file: Node ${process.version}).`,
     '',
   ].join('\n');
-  await writeFile(new URL('./results/hops.md', import.meta.url), md);
+  await writeFile(new URL(`./results/${RESULTS}.md`, import.meta.url), md);
   process.stdout.write(md);
 }
 

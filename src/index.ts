@@ -3,9 +3,11 @@ export { stage, type Stage, type StageOptions, type StageConfig } from './pipeli
 export type { ComponentSource, PoolOptions } from './core/stage.js';
 export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
+export type { TrustProxy } from './pipeline/forwarded.js';
 export type { Terminal } from './pipeline/run.js';
 export type { Fusion } from './pipeline/plan.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
+export type { ListenOptions } from './http/listen-options.js';
 export type { Limits } from './core/limits.js';
 export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';

@@ -29,7 +29,8 @@ afterAll(() => {
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 it('forwards to an upstream URL with x-forwarded-* set and hop-by-hop headers stripped', async () => {
-  const p = pipeline([echo()], { handler: `${origin}/api`, logger: quiet });
+  // The client at 10.2.2.2 is a trusted proxy: its X-Forwarded-For is appended to.
+  const p = pipeline([echo()], { handler: `${origin}/api`, upstream: { trustProxy: ['10.2.2.2'] }, logger: quiet });
   const res = await p.inject({
     method: 'PUT',
     url: '/things/1?q=2',

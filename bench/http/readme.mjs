@@ -1,12 +1,13 @@
-// Keep the README's benchmark section in step with the latest full run: the text
-// between the two markers is replaced by the table (and the chart under it).
+// Keep the README's benchmark sections in step with the latest full runs: one section per
+// Node major (`npm run bench` runs on the machine's Node and on Node 26), the text between
+// its two markers replaced by the table and the chart under it.
 import { readFile, writeFile } from 'node:fs/promises';
 
-const START = '<!-- bench:http:start (written by npm run bench) -->';
-const END = '<!-- bench:http:end -->';
+const markers = (major) => [`<!-- bench:http:node${major}:start (written by npm run bench) -->`, `<!-- bench:http:node${major}:end -->`];
 
-/** Replace the marked section of `readmePath`; false (and nothing written) without markers. */
-export async function updateReadme(readmePath, tableMarkdown, date) {
+/** Replace the Node `major` section of `readmePath`; false (and nothing written) without its markers. */
+export async function updateReadme(readmePath, tableMarkdown, date, major, files) {
+  const [START, END] = markers(major);
   const text = await readFile(readmePath, 'utf8');
   const a = text.indexOf(START);
   const b = text.indexOf(END);
@@ -14,11 +15,11 @@ export async function updateReadme(readmePath, tableMarkdown, date) {
   const section = [
     START,
     '',
-    `Measured ${date.slice(0, 10)} by \`npm run bench\`:`,
+    `Node ${major}, measured ${date.slice(0, 10)} by \`npm run bench\` ([${files}.md](bench/results/${files}.md), [json](bench/results/${files}.json)):`,
     '',
     tableMarkdown.trim(),
     '',
-    '![HTTP req/s by server](bench/results/http.svg)',
+    `![HTTP req/s by server, Node ${major}](bench/results/${files}.svg)`,
     '',
     END,
   ].join('\n');

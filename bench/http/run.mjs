@@ -1,10 +1,11 @@
 // bench/http: the HTTP benchmark suite. Starts every server of servers.mjs as its own
 // process (pinned to core 1 where taskset exists, this load generator to core 0),
 // checks each answers right, warms each up, then loads them round-robin for several
-// repetitions with autocannon and writes results/http.{json,md,svg}.
+// repetitions with autocannon and writes results/http-node<major>.{json,md,svg}.
 //
-//   npm run bench         build, then the full run (about 6 minutes), writes bench/results/
-//                         and the README's benchmark section
+//   npm run bench         build, then the full run on the machine's Node and on Node 26
+//                         (about 6 minutes each), writes bench/results/http-node<major>.*
+//                         and the README's benchmark section of each
 //   npm run bench:smoke   2 s per server, 1 repetition, writes bench/results/tmp/http-smoke/
 //   node bench/http/run.mjs [--smoke] [--only a,b,f (into bench/results/tmp/)] [--out DIR]
 //   env: BENCH_DURATION, BENCH_WARMUP, BENCH_REPS, BENCH_CONNECTIONS
@@ -32,6 +33,9 @@ const settings = args.smoke
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Only full runs write the committed results; smoke and partial runs go to the ignored tmp/.
 const outDir = args.out ?? `${root}bench/results${args.smoke ? '/tmp/http-smoke' : args.only ? '/tmp/http-only' : ''}`;
+// One set of result files per Node major: `npm run bench` runs on the machine's Node and on Node 26.
+const major = process.versions.node.split('.')[0];
+const files = `http-node${major}`;
 const servers = args.only ? SERVERS.filter((s) => args.only.split(',').includes(s.id)) : SERVERS;
 if (servers.length === 0) throw new Error(`--only ${args.only}: no such server (ids: ${SERVERS.map((s) => s.id).join(',')})`);
 
@@ -125,19 +129,19 @@ m.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const rows = summarize(servers, runs, rss, problems);
 const result = { date: new Date().toISOString(), machine: m, settings, rows, targets: targets(rows) };
 await mkdir(outDir, { recursive: true });
-await writeFile(`${outDir}/http.json`, JSON.stringify({ ...result, runs }, null, 2) + '\n');
-await writeFile(`${outDir}/http.md`, markdown(result));
+await writeFile(`${outDir}/${files}.json`, JSON.stringify({ ...result, runs }, null, 2) + '\n');
+await writeFile(`${outDir}/${files}.md`, markdown(result));
 await writeFile(
-  `${outDir}/http.svg`,
+  `${outDir}/${files}.svg`,
   svgChart(rows, { subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node}${settings.pinned ? ', server pinned to one core' : ''}` }),
 );
 log('');
 log(markdown(result));
-log(`wrote ${outDir}/http.{json,md,svg}`);
+log(`wrote ${outDir}/${files}.{json,md,svg}`);
 const invalid = rows.filter((r) => !r.valid);
 // Only a complete, valid run of the default settings stands in the README.
 const complete = !args.smoke && !args.only && !args.out && invalid.length === 0 && !Object.keys(process.env).some((k) => k.startsWith('BENCH_'));
-if (complete && (await updateReadme(`${root}README.md`, markdown(result), result.date))) log('updated the README section');
+if (complete && (await updateReadme(`${root}README.md`, markdown(result), result.date, major, files))) log('updated the README section');
 if (invalid.length) {
   console.error(`bench/http FAILED: wrong answers from ${invalid.map((r) => `(${r.id})`).join(', ')}; those rows are marked invalid`);
   process.exit(1);

@@ -6,6 +6,8 @@ export class AbiError extends Error {
 }
 
 const encoder = new TextEncoder();
+// Past this many characters, native encoding beats a JavaScript loop even with its subarray view.
+const LONG_STRING = 48;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 // Node's native latin1 slicing: for ASCII bytes the fastest way to a JS string.
@@ -85,21 +87,33 @@ export abstract class AbiMemory {
   writeString(s: string, out: Int32Array, at: number): void {
     const n = s.length;
     let ptr = n === 0 ? 1 : this.alloc(n, 1);
+    if (n > LONG_STRING) {
+      // Natively: a string that is all ASCII fills exactly its UTF-16 length.
+      const { read, written } = encoder.encodeInto(s, this.u8.subarray(ptr, ptr + n));
+      if (read === n && written === n) {
+        out[at] = ptr;
+        out[at + 1] = n;
+        return;
+      }
+      return this.#writeUtf8(s, ptr, n, out, at);
+    }
     const u8 = this.u8;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c > 0x7f) {
-        const len = Buffer.byteLength(s, 'utf8');
-        ptr = this.resize(ptr, n, 1, len);
-        encoder.encodeInto(s, this.u8.subarray(ptr, ptr + len));
-        out[at] = ptr;
-        out[at + 1] = len;
-        return;
-      }
+      if (c > 0x7f) return this.#writeUtf8(s, ptr, n, out, at);
       u8[ptr + i] = c;
     }
     out[at] = ptr;
     out[at + 1] = n;
+  }
+
+  /** A string with non-ASCII characters: its allocation resized to the UTF-8 length, encoded natively. */
+  #writeUtf8(s: string, ptr: number, n: number, out: Int32Array, at: number): void {
+    const len = Buffer.byteLength(s, 'utf8');
+    ptr = this.resize(ptr, n, 1, len);
+    encoder.encodeInto(s, this.u8.subarray(ptr, ptr + len));
+    out[at] = ptr;
+    out[at + 1] = len;
   }
 
   /** Lower bytes into one allocation. */

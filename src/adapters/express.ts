@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, BodyTooLargeError, ClientAbortedError, WitlineError } from '../core/errors.js';
+import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
@@ -24,7 +24,7 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
 }
 
 /** Write a response witline made; `replace`: it stands for everything already set on `res`. */
-function send(res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
+function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) return;
   // Headers earlier middleware set (CORS, say) stay on a short-circuit answer, as they
   // would on any other; a captured response already holds them.
@@ -34,9 +34,24 @@ function send(res: ServerResponse, resp: WitResponse, method: string, opts: { re
   for (const name of names) res.removeHeader(name);
   // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
   // 20's writeHead sets each pair in turn, and the last of a repeated header wins.
-  for (const [k, v] of headers) res.appendHeader(k, v);
-  res.writeHead(resp.status);
-  res.end(resp.body);
+  // One try around the write, as on witline's edge: a head Node refuses must not escape into
+  // Express (or node:http's event handlers): a 502 in its place, or a cut connection.
+  try {
+    for (const [k, v] of headers) res.appendHeader(k, v);
+    res.writeHead(resp.status);
+    res.end(resp.body);
+  } catch (err) {
+    if (res.headersSent) return void res.destroy();
+    const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
+    try {
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      for (const [k, v] of adapterHeaders(fallback, method)) res.appendHeader(k, v);
+      res.writeHead(fallback.status);
+      res.end(fallback.body);
+    } catch {
+      res.destroy();
+    }
+  }
 }
 
 async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
@@ -66,7 +81,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
     // Limits answer exactly as on witline's own edge; a refused body is left unread, so
     // the connection cannot carry another request.
     if (isLimitError(err)) {
-      return send(res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
+      return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
     }
     return next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
   }
@@ -94,7 +109,7 @@ async function run(p: Pipeline, req: IncomingMessage, res: ServerResponse, next:
   };
   const witReq: WitRequest = { method, uri, headers, body };
   const resp = await p[kHandle](witReq, ctx, terminal);
-  if (!handedOff) send(res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
+  if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, method, { replace: capture });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { ClientAbortedError, UpstreamError } from '../core/errors.js';
+import { ClientAbortedError, GuestInvalidOutputError, UpstreamError } from '../core/errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, HANDED_OFF } from '../core/http.js';
 import { isLimitError } from '../core/limits.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
@@ -211,6 +211,24 @@ class OutboundCall {
   /** Hand a response witline made (a stage's, a limit's, or one through the response phase) to the caller. */
   async #deliver(resp: WitResponse, method: string): Promise<void> {
     if (this.#done) return;
+    let headers: Record<string, string | string[]>;
+    // One try around building the head, as on witline's edge: what cannot be built (too
+    // large a string, say) becomes a 502 for the caller instead of escaping into undici.
+    try {
+      headers = this.#head(resp, method);
+    } catch (err) {
+      resp = this.p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be delivered (${(err as Error)?.message ?? err})`));
+      headers = this.#head(resp, method);
+    }
+    this.handler.onResponseStart?.(this.#ctl, resp.status, headers, STATUS_CODES[resp.status] ?? '');
+    const hasBody = resp.body.byteLength > 0 && method.toUpperCase() !== 'HEAD';
+    if (hasBody && !this.#done) this.handler.onResponseData?.(this.#ctl, Buffer.from(resp.body.buffer, resp.body.byteOffset, resp.body.byteLength));
+    await this.#ctl.whenResumed();
+    if (this.#finish()) this.handler.onResponseEnd?.(this.#ctl, {});
+  }
+
+  /** The headers of a response as undici hands them on, object and raw list (set on the controller). */
+  #head(resp: WitResponse, method: string): Record<string, string | string[]> {
     const pairs = adapterHeaders(resp, method);
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of pairs) {
@@ -219,11 +237,7 @@ class OutboundCall {
       headers[l] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
     this.#ctl.rawHeaders = pairs.flatMap(([k, v]) => [Buffer.from(k, 'latin1'), Buffer.from(v, 'latin1')]);
-    this.handler.onResponseStart?.(this.#ctl, resp.status, headers, STATUS_CODES[resp.status] ?? '');
-    const hasBody = resp.body.byteLength > 0 && method.toUpperCase() !== 'HEAD';
-    if (hasBody && !this.#done) this.handler.onResponseData?.(this.#ctl, Buffer.from(resp.body.buffer, resp.body.byteOffset, resp.body.byteLength));
-    await this.#ctl.whenResumed();
-    if (this.#finish()) this.handler.onResponseEnd?.(this.#ctl, {});
+    return headers;
   }
 
   #finish(): boolean {

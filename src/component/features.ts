@@ -35,7 +35,7 @@ export const FEATURES: readonly Feature[] = [
   },
 ];
 
-/** JSPI (`WebAssembly.Suspending`), which component-model-async guests need; on by default from Node 25. */
+/** JSPI (`WebAssembly.Suspending`), which component-model-async guests need; on by default from Node 25 (late 24.x releases have it too: probed, not assumed from the version). */
 export const JSPI = { name: 'JSPI (WebAssembly.Suspending)', node: '25' } as const;
 
 export function hasJspi(): boolean {
@@ -64,7 +64,7 @@ export function compileError(stage: string, core: string, err: unknown): Compone
 export function requireJspi(stage: string): void {
   if (hasJspi()) return;
   throw new ComponentLoadError(
-    `stage '${stage}' uses the component-model async ABI, which needs ${JSPI.name}: Node ≥ ${JSPI.node} (this is Node ${process.versions.node}; Node 24 has it only behind --experimental-wasm-jspi)`,
+    `stage '${stage}' uses the component-model async ABI, which needs ${JSPI.name}: Node ≥ ${JSPI.node} (this runtime, Node ${process.versions.node}, lacks it)`,
     { feature: 'JSPI' },
   );
 }

@@ -1,21 +1,21 @@
 import { INTERFACES, witName as iface, type Capability } from '../core/wit-names.mjs';
 import { ImportDeniedError, InvalidComponentError } from '../core/errors.js';
+import { componentNames } from './names.js';
 
-/** What a component's world imports and exports, read from its WIT. */
+/** What a component imports and exports at its top level. */
 export interface WorldShape {
   imports: string[];
   exports: string[];
 }
 
-/** Read the world-level `import`/`export` items from the WIT jco prints for a component. */
-export function worldShape(wit: string): WorldShape {
-  const imports: string[] = [];
-  const exports: string[] = [];
-  const world = /^\s*world\s+[\w-]+\s*\{([\s\S]*?)^\s*\}/m.exec(wit);
-  const body = world ? world[1] : wit;
-  for (const m of body.matchAll(/^\s*(import|export)\s+([^;]+);/gm)) {
-    (m[1] === 'import' ? imports : exports).push(m[2].trim());
-  }
+/**
+ * Read the component's real imports and exports from its binary (`names.ts`), not from a
+ * rendering of its WIT: every imported instance, function, value or component is an import
+ * the policy judges by its full name (`wasi:sockets/tcp@0.2.0`, an inline interface's own
+ * name); type-only imports grant nothing and are left out.
+ */
+export function worldShape(bytes: Uint8Array): WorldShape {
+  const { imports, exports } = componentNames(bytes);
   return { imports, exports };
 }
 

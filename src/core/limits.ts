@@ -1,7 +1,10 @@
 import { BodyTooLargeError, HeadersTooLargeError, InvalidConfigError, UrlTooLongError } from './errors.js';
 import type { HeaderList } from './types.js';
 
-/** Request size limits, enforced the same way on sockets and in `inject()`. */
+/**
+ * Size limits. The request ones are enforced the same way on sockets and in `inject()`; the
+ * response ones bound the head a stage, handler or upstream may hand to the client.
+ */
 export interface Limits {
   /** Largest request body, bytes: 413 past it. Default 1 MiB. */
   maxBodyBytes: number;
@@ -11,6 +14,13 @@ export interface Limits {
   maxHeaderCount: number;
   /** Longest request target, bytes: 414 past it. Default 8 KiB. */
   maxUrlLength: number;
+  /** Most header fields in a response: 502 past it. Default 100. */
+  maxResponseHeaderCount: number;
+  /**
+   * Largest response head (status line plus headers), bytes: 502 past it. Default 16 KiB, what
+   * Node's and undici's HTTP clients accept by default (a larger head fails in the client anyway).
+   */
+  maxResponseHeaderBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -18,7 +28,12 @@ export const DEFAULT_LIMITS: Limits = {
   maxHeaderBytes: 16 * 1024,
   maxHeaderCount: 100,
   maxUrlLength: 8 * 1024,
+  maxResponseHeaderCount: 100,
+  maxResponseHeaderBytes: 16 * 1024,
 };
+
+/** The limits that bound a response head. */
+export type ResponseLimits = Pick<Limits, 'maxResponseHeaderCount' | 'maxResponseHeaderBytes'>;
 
 export function resolveLimits(partial?: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS, ...partial };

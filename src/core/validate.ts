@@ -1,5 +1,6 @@
 import { GuestInvalidOutputError } from './errors.js';
 import { isAbsoluteForm, isFieldValue, isToken } from './http.js';
+import { DEFAULT_LIMITS, type ResponseLimits } from './limits.js';
 import type { HeaderList, WitRequest, WitResponse } from './types.js';
 
 // What stages, handlers and upstreams produce is checked here, by every layer that takes it
@@ -17,12 +18,34 @@ function checkHeaders(stage: string, headers: HeaderList): void {
   }
 }
 
-/** A response a stage or handler produced must be writable as is, or it is a 502. */
-export function checkResponse(stage: string, resp: WitResponse): WitResponse {
+/**
+ * A response head within the limits. Counted from string lengths alone: a valid field value
+ * is Latin-1 (one byte a character on the wire) and a name is ASCII, so length is size; a
+ * value that is not is refused by {@link checkHeaders} after this.
+ */
+function checkHeadSize(stage: string, headers: HeaderList, limits: ResponseLimits): void {
+  const n = headers.length;
+  if (n > limits.maxResponseHeaderCount) {
+    throw new GuestInvalidOutputError(stage, `${n} response headers, more than maxResponseHeaderCount (${limits.maxResponseHeaderCount})`);
+  }
+  // "HTTP/1.1 200 Reason\r\n" (reasons are short) and "name: value\r\n" each.
+  let size = 32;
+  for (let i = 0; i < n; i++) size += headers[i][0].length + headers[i][1].length + 4;
+  if (size > limits.maxResponseHeaderBytes) {
+    throw new GuestInvalidOutputError(stage, `a response head of ${size} bytes, more than maxResponseHeaderBytes (${limits.maxResponseHeaderBytes})`);
+  }
+}
+
+/**
+ * A response a stage or handler produced must be writable as is, or it is a 502. `limits`:
+ * the pipeline's; where a caller has none at hand, the defaults.
+ */
+export function checkResponse(stage: string, resp: WitResponse, limits: ResponseLimits = DEFAULT_LIMITS): WitResponse {
   const { status } = resp;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new GuestInvalidOutputError(stage, `status ${status} is not a final HTTP status (200-599)`);
   }
+  checkHeadSize(stage, resp.headers, limits);
   checkHeaders(stage, resp.headers);
   if ((status === 204 || status === 304) && resp.body.byteLength > 0) {
     throw new GuestInvalidOutputError(stage, `a ${status} response cannot have a body`);

@@ -1,12 +1,13 @@
 import { BadRequestError } from '../core/errors.js';
 import { bodyBytes, headerList, type HeadersInit, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
-import { isFieldValue, isToken, wireHeaders } from '../core/http.js';
+import { isAbsoluteForm, isFieldValue, isToken, wireHeaders } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
+import { requestTarget } from '../core/target.js';
 
 /** A request for {@link Pipeline.inject}. */
 export interface InjectRequest {
   method?: string;
-  /** Path and query; default `/`. */
+  /** Path and query (or an absolute-form target naming the `host` header's authority); default `/`. */
   url?: string;
   headers?: HeadersInit;
   body?: string | Uint8Array;
@@ -29,16 +30,17 @@ export interface InjectResponse {
 /** Build the WIT request an injected request stands for, applying the socket's limits. */
 export function injectedRequest(opts: InjectRequest, limits: Limits): { req: WitRequest; ctx: RequestContext } {
   const method = (opts.method ?? 'GET').toUpperCase();
-  const uri = opts.url ?? '/';
+  const target = opts.url ?? '/';
   if (!isToken(method)) throw new BadRequestError(`invalid method ${JSON.stringify(method)}`);
-  if (!uri.startsWith('/') && uri !== '*') throw new BadRequestError(`invalid request target ${JSON.stringify(uri)}`);
+  if (!target.startsWith('/') && target !== '*' && !isAbsoluteForm(target)) throw new BadRequestError(`invalid request target ${JSON.stringify(target)}`);
   const headers = headerList(opts.headers);
   // What a socket could never deliver is refused here too, so inject() and listen() agree.
   for (const [k, v] of headers) {
     if (!isToken(k)) throw new BadRequestError(`invalid header name ${JSON.stringify(k)}`);
     if (!isFieldValue(v)) throw new BadRequestError(`invalid character in header ${k}`);
   }
-  checkHead(method, uri, headers, limits);
+  checkHead(method, target, headers, limits);
+  const uri = requestTarget(target, headers);
   const body = opts.body === undefined ? undefined : bodyBytes(opts.body);
   if (body) {
     checkBodySize(body.byteLength, limits);

@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
-import { BadRequestError, BodyTooLargeError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
+import { BadRequestError, BodyTooLargeError, GuestInvalidOutputError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
 import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
+import { requestTarget } from '../core/target.js';
 import type { Readable } from 'node:stream';
 import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { EdgeContext } from './context.js';
+import { edgeServerOptions, type ListenOptions } from './listen-options.js';
+
+export type { ListenOptions } from './listen-options.js';
 
 /** What the edge needs from a pipeline. */
 export interface Handles {
@@ -43,17 +47,39 @@ function writeStream(res: ServerResponse, resp: WitResponse, stream: Readable): 
   pipe(stream, res, () => {});
 }
 
-function write(res: ServerResponse, resp: OutgoingResponse, close: boolean): void {
+function write(edge: Handles, res: ServerResponse, resp: OutgoingResponse, close: boolean): void {
   const { stream } = resp;
   if (res.headersSent || res.destroyed) {
     stream?.destroy?.();
     return;
   }
-  if (stream) return writeStream(res, resp, stream);
-  const headers = wireHeadersFlat(resp);
-  if (close) headers.push('connection', 'close');
-  res.writeHead(resp.status, headers);
-  res.end(resp.body);
+  // One try around the whole write: a head Node refuses (a character it will not put on the
+  // wire, a head too large to build as one string) must never escape into node:http's event
+  // handlers, where it would end the process. Nothing per header: this is the hot path.
+  try {
+    if (stream) return writeStream(res, resp, stream);
+    const headers = wireHeadersFlat(resp);
+    if (close) headers.push('connection', 'close');
+    res.writeHead(resp.status, headers);
+    res.end(resp.body);
+  } catch (err) {
+    unwritable(edge, res, resp, err);
+  }
+}
+
+/** A response whose head could not be written: a 502 in its place, or (head gone already) a cut connection. */
+function unwritable(edge: Handles, res: ServerResponse, resp: OutgoingResponse, err: unknown): void {
+  resp.stream?.destroy?.();
+  if (res.headersSent) return void res.destroy();
+  // Logged through the pipeline, as every 5xx is.
+  const fallback = edge.errorResponse(new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
+  try {
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    res.writeHead(fallback.status, wireHeadersFlat(fallback));
+    res.end(fallback.body);
+  } catch {
+    res.destroy();
+  }
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
@@ -81,29 +107,31 @@ function onClientError(edge: Handles, limits: Limits) {
  * way awaits (fused guests, a synchronous handler): no promise, no microtask, no abort
  * signal unless a stage or the upstream asks for one.
  */
-export function createEdge(edge: Handles, limits: Limits): Server {
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => {
+export function createEdge(edge: Handles, limits: Limits, options: ListenOptions = {}): Server {
+  const { server: serverOptions, maxConnections } = edgeServerOptions(options, limits.maxHeaderBytes);
+  const server = createServer(serverOptions, (req, res) => {
     const method = req.method ?? 'GET';
-    const uri = req.url ?? '/';
     const headers = rawPairs(req.rawHeaders);
     const ctx = new EdgeContext(req, res);
     let out: WitResponse | Promise<WitResponse>;
     try {
-      checkHead(method, uri, headers, limits);
+      checkHead(method, req.url ?? '/', headers, limits);
+      const uri = requestTarget(req.url ?? '/', headers);
       if (hasBodyFraming(req.headers)) return withBody(edge, limits, req, res, { method, uri, headers }, ctx);
       // No body by framing: node:http discards anything odd that follows once the response ends.
       out = edge.handle({ method, uri, headers, body: undefined }, ctx);
     } catch (err) {
-      return write(res, edge.errorResponse(err), false);
+      return write(edge, res, edge.errorResponse(err), false);
     }
     if (isPromise(out))
       out.then(
-        (resp) => write(res, resp, false),
-        (err) => write(res, edge.errorResponse(err), false),
+        (resp) => write(edge, res, resp, false),
+        (err) => write(edge, res, edge.errorResponse(err), false),
       );
-    else write(res, out, false);
+    else write(edge, res, out, false);
   });
   server.on('clientError', onClientError(edge, limits));
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
   return server;
 }
 
@@ -115,14 +143,14 @@ function withBody(edge: Handles, limits: Limits, req: IncomingMessage, res: Serv
     if (declared !== undefined) checkBodySize(Number(declared), limits);
     read = readBody(req, limits);
   } catch (err) {
-    return write(res, edge.errorResponse(err), true);
+    return write(edge, res, edge.errorResponse(err), true);
   }
   read.then(
     (body) =>
       Promise.resolve(edge.handle({ ...head, body }, ctx)).then(
-        (resp) => write(res, resp, false),
-        (err) => write(res, edge.errorResponse(err), false),
+        (resp) => write(edge, res, resp, false),
+        (err) => write(edge, res, edge.errorResponse(err), false),
       ),
-    (err) => write(res, edge.errorResponse(err), true),
+    (err) => write(edge, res, edge.errorResponse(err), true),
   );
 }

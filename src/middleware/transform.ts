@@ -243,5 +243,8 @@ export function transformConfig(options: TransformOptions = {}): Array<[string, 
  * ```
  */
 export function transform(options: TransformOptions = {}): Stage {
-  return stage({ name: 'transform', component: bundledComponent('transform'), config: transformConfig(options), capabilities: ['log'] });
+  const config = transformConfig(options);
+  // A phase without rules passes everything through: witline need not call it at all.
+  const used = (['request', 'response'] as const).filter((ph) => config.some(([k]) => k.startsWith(`${ph}.`)));
+  return stage({ name: 'transform', component: bundledComponent('transform'), config, capabilities: ['log'], ...(used.length && { phases: used }) });
 }

@@ -1,5 +1,5 @@
 import type { Binding, Guest } from '../component/guest.js';
-import { worldShape } from '../component/policy.js';
+import type { WorldShape } from '../component/policy.js';
 import type { Segment, SegmentDescription, SegmentMode } from '../core/segment.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Fusion } from './plan.js';
@@ -42,6 +42,8 @@ export interface PipelineState {
   binding: Binding;
   stages: readonly Stage[];
   guests: readonly Guest[];
+  /** What each stage's component imports and exports, read from its binary at load. */
+  shapes: readonly (WorldShape | undefined)[];
   segments: readonly Segment[];
 }
 
@@ -73,7 +75,7 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         instantiation: g?.instantiation ?? 'jco',
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
         capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
-        imports: c ? worldShape(c.wit).imports : [],
+        imports: p.shapes[i]?.imports ?? [],
         cache: c ? (c.transpiled ? 'miss' : 'hit') : 'loading',
         transpileMs: c?.transpileMs ?? 0,
         compileMs: c?.compileMs ?? 0,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
-import { checkExports, checkImports, worldShape } from '../component/policy.js';
+import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { requireJspi } from '../component/features.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
@@ -12,7 +12,7 @@ import type { HostServices } from '../host/imports.js';
 import { MemoryStore, type KvStore } from '../host/kv.js';
 import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
-import { createEdge } from '../http/server.js';
+import { createEdge, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
@@ -20,7 +20,7 @@ import type { PoolFactory } from '../pool/pool.js';
 import { runOnion, type Terminal } from './run.js';
 import { plan, type Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
-import { resolvePool, type Stage } from './stage.js';
+import { calledPhases, resolvePool, type Stage } from './stage.js';
 import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
@@ -75,6 +75,7 @@ export class Pipeline {
   readonly #cacheDir: string | undefined;
   readonly #servers = new Set<Server>();
   #guests: Guest[] = [];
+  readonly #shapes: WorldShape[] = [];
   #segments: Segment[] = [];
   readonly #fusion: Fusion;
   readonly #binding: Binding;
@@ -98,7 +99,7 @@ export class Pipeline {
       kv = store;
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
-    this.#terminal = terminal(options.handler, options.upstream);
+    this.#terminal = terminal(options.handler, options.upstream, this.limits);
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -114,16 +115,17 @@ export class Pipeline {
 
   async #load(): Promise<void> {
     this.#guests = await Promise.all(
-      this.stages.map(async (s) => {
+      this.stages.map(async (s, i) => {
+        const bytes = await readComponent(s.component);
+        // Judged from the binary's own import section, before any of it is transpiled.
+        const shape = (this.#shapes[i] = worldShape(bytes));
         const capabilities = s.capabilities ?? WITLINE_CAPABILITIES;
-        let phases!: ReturnType<typeof checkExports>;
-        // Imports, exports and runtime features are checked before any core module compiles.
-        const component = await transpileCached(await readComponent(s.component), this.#cacheDir, {
+        checkImports(s.name, shape, capabilities);
+        const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
+        // Runtime features too, before any core module compiles (compile errors name the stage).
+        const component = await transpileCached(bytes, this.#cacheDir, {
           stage: s.name,
-          check: ({ wit, canon }) => {
-            const shape = worldShape(wit);
-            checkImports(s.name, shape, capabilities);
-            phases = checkExports(s.name, shape);
+          check: ({ canon }) => {
             if (canon.async) requireJspi(s.name);
           },
         });
@@ -213,7 +215,7 @@ export class Pipeline {
    * console.log(server.address())
    * ```
    */
-  async listen(options: { port?: number; host?: string } = {}): Promise<Server> {
+  async listen(options: ListenOptions = {}): Promise<Server> {
     await this.ready();
     // The edge alone can write a body as it arrives: an upstream's streams through when no stage reads responses.
     const stream = !this[kHasResponsePhase];
@@ -221,7 +223,7 @@ export class Pipeline {
       handle: (req: WitRequest, ctx: RequestContext) => this[kHandle](req, ctx, (r, c) => this.#terminal.call(r, c, { stream })),
       errorResponse: (err: unknown) => this[kErrorResponse](err),
     };
-    const server = createEdge(edge, this.limits);
+    const server = createEdge(edge, this.limits, options);
     this.#servers.add(server);
     server.on('close', () => this.#servers.delete(server));
     await new Promise<void>((resolve, reject) => {
@@ -248,6 +250,7 @@ export class Pipeline {
       binding: this.#binding,
       stages,
       guests: this.#guests,
+      shapes: this.#shapes,
       segments: this.#segments,
     });
   }

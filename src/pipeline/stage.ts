@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { InvalidConfigError } from '../core/errors.js';
+import { InvalidComponentError, InvalidConfigError } from '../core/errors.js';
 import type { ComponentSource, PoolOptions } from '../core/stage.js';
 import type { Capability } from '../core/wit-names.mjs';
 
@@ -27,6 +27,14 @@ export interface StageOptions {
    * pool options share one pool and run fused inside a worker.
    */
   pool?: true | PoolOptions;
+  /**
+   * The phases witline calls, of those the component exports; default all of them. A
+   * stage whose settings make a phase a pass-through names only the other, and its
+   * requests skip the call and the copy into its memory (the bundled `transform` does,
+   * when it has rules for one phase only). Naming a phase the component does not export
+   * is refused when the pipeline loads.
+   */
+  phases?: ReadonlyArray<'request' | 'response'>;
 }
 
 /** A pipeline stage, as returned by {@link stage} and the bundled middleware factories. */
@@ -64,12 +72,17 @@ export function configPairs(config: StageConfig | undefined): Array<readonly [st
 export function stage(options: StageOptions): Stage {
   const { pool, ...rest } = options;
   const resolved = resolvePool(pool);
+  const { phases } = options;
+  if (phases !== undefined && (!Array.isArray(phases) || phases.length === 0 || phases.some((ph) => ph !== 'request' && ph !== 'response'))) {
+    throw new InvalidConfigError(`phases must be a non-empty list of 'request' and 'response', got ${JSON.stringify(phases)}`);
+  }
   return Object.freeze({
     ...rest,
     kind: 'witline.stage' as const,
     name: options.name ?? nameOf(options.component),
     config: configPairs(options.config),
     ...(resolved && { pool: Object.freeze(resolved) }),
+    ...(phases && { phases: Object.freeze([...phases]) }),
   });
 }
 
@@ -92,4 +105,11 @@ export function resolvePool(pool: StageOptions['pool'] | undefined): Required<Po
   const minThreads = given.minThreads ?? Math.min(1, maxThreads);
   if (minThreads > maxThreads) throw new InvalidConfigError(`pool.minThreads (${minThreads}) exceeds pool.maxThreads (${maxThreads})`);
   return { minThreads, maxThreads, maxQueue: given.maxQueue ?? 64 * maxThreads, timeoutMs: given.timeoutMs ?? 10_000 };
+}
+
+/** The phases witline calls: those exported, narrowed to `wanted` when the stage names some; naming an unexported one is refused. */
+export function calledPhases<P extends { request: boolean; response: boolean }>(stage: string, exported: P, wanted: StageOptions['phases']): P {
+  if (!wanted) return exported;
+  for (const ph of wanted) if (!exported[ph]) throw new InvalidComponentError(`stage '${stage}' names the ${ph} phase, which its component does not export`);
+  return { ...exported, request: wanted.includes('request'), response: wanted.includes('response') };
 }

@@ -1,5 +1,6 @@
 import { ClientAbortedError, errorResponseOf, HandlerError, NotFoundError, UpstreamError, UpstreamTimeoutError, WitlineError } from '../core/errors.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, stripHopByHop } from '../core/http.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, isAbsoluteForm, stripHopByHop } from '../core/http.js';
+import { DEFAULT_LIMITS, type ResponseLimits } from '../core/limits.js';
 import {
   bodyBytes,
   headerList,
@@ -15,6 +16,8 @@ import {
   type WitResponse,
 } from '../core/types.js';
 import { checkResponse } from '../core/validate.js';
+import { pathAndQuery } from '../core/target.js';
+import { forwardedHeaders, trustProxy, type TrustProxy } from './forwarded.js';
 
 /** Options for forwarding to an upstream URL. */
 export interface UpstreamOptions {
@@ -24,6 +27,14 @@ export interface UpstreamOptions {
   connections?: number;
   /** Largest upstream response body accepted when it is buffered for a response phase, bytes. Default 16 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Whom to believe about `X-Forwarded-For/-Host/-Proto` and `Forwarded`, as Express's and
+   * Fastify's `trustProxy`. `false` (default): the client's are dropped and witline's own
+   * set (`for` the socket's address, `host` the request's Host, `proto` http). `true`, or
+   * the client's address in a list of addresses and CIDRs (`['10.0.0.0/8', '::1']`):
+   * the client is a proxy, its `X-Forwarded-For` is appended to and its `-Host`/`-Proto` kept.
+   */
+  trustProxy?: TrustProxy;
 }
 
 export interface TerminalHandle {
@@ -35,9 +46,9 @@ export interface TerminalHandle {
 
 const EMPTY = new Uint8Array(0);
 
-function fromHandler(handler: Handler): TerminalHandle {
+function fromHandler(handler: Handler, limits: ResponseLimits): TerminalHandle {
   const checked = (out: HandlerResponse): WitResponse =>
-    checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) });
+    checkResponse('handler', { status: out.status, headers: headerList(out.headers), body: bodyBytes(out.body) }, limits);
   const failed = (err: unknown): never => {
     if (err instanceof WitlineError) throw err;
     throw new HandlerError({ cause: err });
@@ -58,7 +69,8 @@ function fromHandler(handler: Handler): TerminalHandle {
   };
 }
 
-function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
+function fromUpstream(base: URL, options: UpstreamOptions, limits: ResponseLimits): TerminalHandle {
+  const trusted = trustProxy(options.trustProxy);
   const timeout = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // undici is loaded only when a pipeline forwards upstream.
@@ -68,18 +80,13 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
   const prefix = base.pathname.replace(/\/$/, '');
   return {
     async call(req, ctx, options) {
-      const headers = stripHopByHop(req.headers).filter(([k]) => k.toLowerCase() !== 'host' && k.toLowerCase() !== 'content-length');
-      const incomingHost = req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1];
-      const prior = req.headers.filter(([k]) => k.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
-      const forwarded = headers.filter(([k]) => k.toLowerCase() !== 'x-forwarded-for');
-      forwarded.push(['x-forwarded-for', [...prior, ctx.remoteAddress].join(', ')]);
-      if (incomingHost && !forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-host')) forwarded.push(['x-forwarded-host', incomingHost]);
-      if (!forwarded.some(([k]) => k.toLowerCase() === 'x-forwarded-proto')) forwarded.push(['x-forwarded-proto', 'http']);
+      const forwarded = forwardedHeaders(req.headers, ctx.remoteAddress, trusted(ctx.remoteAddress));
       try {
         const res = await (
           await pool
         ).request({
-          path: prefix + req.uri,
+          // A stage may have made the target absolute: only its path and query go to this upstream.
+          path: prefix + (isAbsoluteForm(req.uri) ? pathAndQuery(req.uri) : req.uri),
           method: req.method as never,
           headers: forwarded.flat(),
           body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined,
@@ -93,7 +100,7 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
         }
         if (options?.stream) {
           try {
-            const head = checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: EMPTY });
+            const head = checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: EMPTY }, limits);
             return { ...head, stream: res.body } satisfies StreamedResponse;
           } catch (err) {
             res.body.destroy();
@@ -110,7 +117,7 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
           }
           chunks.push(chunk);
         }
-        return checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: Buffer.concat(chunks) });
+        return checkResponse('upstream', { status: res.statusCode, headers: stripHopByHop(out), body: Buffer.concat(chunks) }, limits);
       } catch (err) {
         if (err instanceof WitlineError) throw err;
         if (ctx.signal?.aborted) throw new ClientAbortedError();
@@ -127,9 +134,9 @@ function fromUpstream(base: URL, options: UpstreamOptions): TerminalHandle {
 }
 
 /** The terminal for a handler function, an upstream URL, or the default 404. */
-export function terminal(handler: Handler | string | URL | undefined, upstream: UpstreamOptions = {}): TerminalHandle {
-  if (typeof handler === 'function') return fromHandler(handler);
-  if (handler !== undefined) return fromUpstream(new URL(String(handler)), upstream);
+export function terminal(handler: Handler | string | URL | undefined, upstream: UpstreamOptions = {}, limits: ResponseLimits = DEFAULT_LIMITS): TerminalHandle {
+  if (typeof handler === 'function') return fromHandler(handler, limits);
+  if (handler !== undefined) return fromUpstream(new URL(String(handler)), upstream, limits);
   return {
     // Returned, not thrown: the response phases still see it, as they see any answer.
     call: async () => errorResponseOf(new NotFoundError()),

@@ -3,9 +3,10 @@ import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
+import { invalidHop } from '../abi/hop-check.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
-import { WitlineError } from '../core/errors.js';
+import { GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
@@ -44,6 +45,12 @@ export type Exit<T> = (v: Held) => T;
 
 const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec));
 const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec));
+
+/** A guest's output about to enter another guest must be what per-hop mode would let through (abi/hop-check.ts). */
+function checkHop(v: Held, kind: 'request' | 'response'): void {
+  const reason = invalidHop(v.mem, v.rec, kind);
+  if (reason !== undefined) throw new GuestInvalidOutputError(v.guest!.spec.stage, reason);
+}
 
 function release(v: Held | undefined): void {
   if (v) v.post?.(v.ret);
@@ -192,6 +199,7 @@ export class FusedSegment implements Segment {
         }
         state.entered.push({ guest: g, seen });
         from = step;
+        if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
       }
       if (!from?.guest) return { next: undefined };
       const last = from;
@@ -221,6 +229,7 @@ export class FusedSegment implements Segment {
         if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
         else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
         if (from) {
+          if (from.guest) checkHop(from, 'response');
           copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
           const done = from;
           from = undefined;

@@ -23,6 +23,6 @@ it("describe: prints the loaded pipeline's plan as JSON", async () => {
   ]);
   expect(plan.stages.map((s: { name: string; phases: string[] }) => [s.name, s.phases])).toEqual([
     ['auth', ['request']],
-    ['stamp', ['request', 'response']],
+    ['stamp', ['response']], // a transform with response rules only: witline calls that phase alone
   ]);
 });

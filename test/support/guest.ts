@@ -10,13 +10,14 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A live guest of a bundled component, called through the given binding. */
 export async function bundledGuest(name: string, binding: Binding, config: Array<[string, string]> = [], direct = true): Promise<Guest> {
-  const component = await transpileCached(await readComponent(bundledComponent(name)));
+  const bytes = await readComponent(bundledComponent(name));
+  const component = await transpileCached(bytes);
   return Guest.create({
     stage: name,
     component,
     config,
     capabilities: ['log', 'clock', 'kv', 'context'],
-    phases: checkExports(name, worldShape(component.wit)),
+    phases: checkExports(name, worldShape(bytes)),
     host: { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() },
     binding,
     direct,

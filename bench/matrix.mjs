@@ -1,0 +1,24 @@
+// Run a benchmark on the machine's Node and again on Node 26 (from the npm registry, as CI
+// does), each writing its own results (bench/results/*-node<major>.*):
+//   node bench/matrix.mjs http [run.mjs options]   (npm run bench)
+//   node bench/matrix.mjs hops                     (npm run bench:hops)
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { node26 } from '../scripts/node26.mjs';
+
+const [which, ...rest] = process.argv.slice(2);
+const here = (f) => fileURLToPath(new URL(f, import.meta.url));
+const argv = {
+  http: [here('./http/run.mjs'), ...rest],
+  hops: ['--expose-gc', '--import', 'tsx', here('./hops.ts'), ...rest],
+}[which];
+if (!argv) throw new Error(`usage: matrix.mjs http|hops [options]`);
+
+let failed = false;
+for (const node of [process.execPath, node26()]) {
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`\n== bench ${which} on Node ${version}`);
+  const r = spawnSync(node, argv, { stdio: 'inherit' });
+  failed ||= r.status !== 0;
+}
+process.exit(failed ? 1 : 0);

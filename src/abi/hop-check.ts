@@ -1,0 +1,89 @@
+import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
+import type { AbiMemory } from './memory.js';
+
+/**
+ * What a fused hop checks before a guest's output is copied into the next guest: what
+ * per-hop mode would refuse with a 502 when it lifts the value (core/validate.ts), read on
+ * the bytes in the source memory, so that no guest receives what no socket could deliver.
+ *
+ * - method: a token (RFC 9110 §5.6.2); uri: visible ASCII starting with `/`, `*` or
+ *   `http(s)://`; header names: tokens; header values: the bytes of tab, printable ASCII or
+ *   U+0080–U+00FF in UTF-8 (what Node writes); a response's status 200–599 and no body on 204/304.
+ *
+ * Each check is exact for what it admits: tokens and the uri are ASCII, and a value's
+ * multi-byte sequences are only C2/C3 followed by a continuation byte, so any invalid UTF-8
+ * in them is refused too. The body is bytes (`list<u8>`) and needs no check. Sizes are not
+ * bounded here (a larger value only costs the next guest memory, within its own cap); they
+ * are checked where the value leaves the segment. Values out of bounds are left to the copy,
+ * which reports them. Returns the reason, or undefined when the value may go on.
+ */
+export function invalidHop(mem: AbiMemory, rec: number, kind: 'request' | 'response'): string | undefined {
+  const u8 = mem.u8;
+  const u32 = mem.u32;
+  if (rec % 4 !== 0 || rec + (kind === 'request' ? REQUEST.size : RESPONSE.size) > u8.byteLength) return undefined;
+  const w = rec >>> 2;
+  let headers: number;
+  if (kind === 'request') {
+    if (!isToken(u8, u32[w], u32[w + 1])) return 'the method is not a token';
+    if (!validTarget(u8, u32[w + 2], u32[w + 3])) return 'the uri is not a valid request target';
+    headers = rec + REQUEST.headers;
+  } else {
+    const status = u8[rec] | (u8[rec + 1] << 8);
+    if (status < 200 || status > 599) return `status ${status} is not a final HTTP status (200-599)`;
+    if ((status === 204 || status === 304) && u32[(rec + RESPONSE.body + 4) >>> 2] !== 0) return `a ${status} response cannot have a body`;
+    headers = rec + RESPONSE.headers;
+  }
+  const base = u32[headers >>> 2];
+  const n = u32[(headers >>> 2) + 1];
+  if (base % 4 !== 0 || base + n * HEADER_SIZE > u8.byteLength) return undefined;
+  for (let i = 0; i < n; i++) {
+    const e = (base + i * HEADER_SIZE) >>> 2;
+    if (!isToken(u8, u32[e], u32[e + 1])) return 'a header name is not a token';
+    if (!fieldValue(u8, u32[e + 2], u32[e + 3])) return 'a header value has a forbidden character (CR, LF, NUL, control or past U+00FF)';
+  }
+  return undefined;
+}
+
+// RFC 9110 token characters, by byte.
+const TOKEN = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = TOKEN[c + 0x20] = 1;
+
+/** A non-empty run of token bytes; true (left to the copy) when out of bounds. */
+function isToken(u8: Uint8Array, ptr: number, len: number): boolean {
+  if (len === 0) return false;
+  const end = ptr + len;
+  if (end > u8.byteLength) return true;
+  for (let i = ptr; i < end; i++) if (TOKEN[u8[i]] === 0) return false;
+  return true;
+}
+
+function validTarget(u8: Uint8Array, ptr: number, len: number): boolean {
+  if (len === 0) return false;
+  if (ptr + len > u8.byteLength) return true;
+  for (let i = ptr; i < ptr + len; i++) if (u8[i] < 0x21 || u8[i] > 0x7e) return false;
+  const first = u8[ptr];
+  if (first === 0x2f /* / */ || (first === 0x2a /* * */ && len === 1)) return true;
+  // http:// or https://, any case (| 0x20 lower-cases a letter)
+  if (len < 8 || (u8[ptr] | 0x20) !== 0x68 || (u8[ptr + 1] | 0x20) !== 0x74 || (u8[ptr + 2] | 0x20) !== 0x74 || (u8[ptr + 3] | 0x20) !== 0x70) return false;
+  const at = ptr + ((u8[ptr + 4] | 0x20) === 0x73 ? 5 : 4);
+  return u8[at] === 0x3a && u8[at + 1] === 0x2f && u8[at + 2] === 0x2f;
+}
+
+/** Tab, printable ASCII, or U+0080–U+00FF as UTF-8 (C2/C3 and a continuation byte). */
+function fieldValue(u8: Uint8Array, ptr: number, len: number): boolean {
+  if (ptr + len > u8.byteLength) return true;
+  const end = ptr + len;
+  for (let i = ptr; i < end; i++) {
+    const c = u8[i];
+    if (c >= 0x20 && c <= 0x7e) continue;
+    if (c === 0x09) continue;
+    if ((c === 0xc2 || c === 0xc3) && i + 1 < end && (u8[i + 1] & 0xc0) === 0x80) {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
