@@ -5,10 +5,13 @@
 //   fused  — adjacent stages fused: memory-to-memory hops, no awaits inside
 //   js     — plain JS functions doing the same work, per hop (awaited)
 // plus instantiation time from a compiled module and resident memory per live instance,
-// and the guest SDK's SHA-256 per 64-byte block against node:crypto's.
+// the guest SDK's SHA-256 per 64-byte block against node:crypto's, and what the sandbox
+// costs: the bundled middleware with deadlines and memory caps (the defaults) against the
+// same stages with `timeoutMs: 0, maxMemoryBytes: 0` (no rewrite).
 // Run: npm run bench:hops   (on the machine's Node and on Node 26: bench/results/hops-node<major>.{json,md})
 //      node --expose-gc --import tsx bench/hops.ts   (this Node only)
 //      BENCH_ONLY=sha256 npm run bench:hops   (that section alone, printed, nothing written)
+//      BENCH_ONLY=sandbox npm run bench:hops   (the sandbox comparison alone, printed, nothing written)
 import { writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createHmac } from 'node:crypto';
@@ -27,6 +30,10 @@ import { copyRequest } from '../src/abi/hop.js';
 import { HostMemory } from '../src/abi/host-memory.js';
 import { ComponentLoadError } from '../src/core/errors.js';
 import { conformanceGuest } from '../test/conformance/build.js';
+import { rateLimit } from '../src/middleware/rate-limit.js';
+import { transform } from '../src/middleware/transform.js';
+// The HTTP benchmark's workload (a plain .mjs module), shared
+import { benchToken, CLIENT_HEADER, CLIENT_ID, PATH, RATE, SECRET } from './http/workload.mjs';
 
 const LENGTHS = [1, 2, 4, 8, 16];
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -347,6 +354,92 @@ async function languages() {
   ];
 }
 
+/** CPU ns (user + system) per request: on a shared machine, steadier than wall time. */
+async function cpuNsPerRequest(run: () => Promise<unknown>, iterations: number): Promise<number> {
+  for (let i = 0; i < iterations / 4; i++) await run();
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await run();
+  const d = process.cpuUsage(t0);
+  return ((d.user + d.system) * 1000) / iterations;
+}
+
+/**
+ * The sandbox's cost: two workloads of bundled middleware, each as a fused pipeline with
+ * the sandbox on (defaults: a 1 s deadline by fuel, a 64 MiB memory cap) and off
+ * (`timeoutMs: 0, maxMemoryBytes: 0`: the cores are not rewritten), run interleaved, the
+ * order of on and off alternating per repetition; medians, and on ÷ off. Timed in CPU time
+ * of this process (the machine is shared: wall time moves with other people's load).
+ */
+async function sandboxCost() {
+  const token = benchToken();
+  const signedBody = new Uint8Array(4096).fill(0x62);
+  const sigSecret = 'bench-signature-secret';
+  const sig = `sha256=${createHmac('sha256', sigSecret).update(signedBody).digest('hex')}`;
+  const workloads = {
+    'auth + rateLimit + transform (bench/http)': {
+      stages: () => [
+        auth({ secret: SECRET }),
+        rateLimit({ ...RATE, key: { header: CLIENT_HEADER } }),
+        transform({ response: { setHeaders: { 'x-served-by': 'bench' } } }),
+      ],
+      request: (): WitRequest => ({
+        method: 'GET',
+        uri: PATH,
+        headers: [
+          ['authorization', `Bearer ${token}`],
+          [CLIENT_HEADER, CLIENT_ID],
+          ['accept', 'application/json'],
+        ],
+      }),
+    },
+    'signature, HMAC-SHA256 over 4 KiB': {
+      stages: () => [signature({ secret: sigSecret })],
+      request: (): WitRequest => ({ method: 'POST', uri: PATH, headers: [['x-hub-signature-256', sig]], body: signedBody }),
+    },
+  };
+  type Run = () => Promise<unknown>;
+  const runs = new Map<string, { run: Run; close: () => Promise<void> }>();
+  for (const [name, w] of Object.entries(workloads)) {
+    for (const on of [true, false]) {
+      const stages = w.stages().map((s) => (on ? s : stage({ ...s, timeoutMs: 0, maxMemoryBytes: 0 })));
+      const p = pipeline(stages, { handler: () => answer, logger: quiet });
+      await p.ready();
+      const check = await p.handle(w.request(), ctx);
+      if (check.status !== 200) throw new Error(`sandbox ${name} (${on ? 'on' : 'off'}): status ${check.status}`);
+      runs.set(`${name}:${on}`, { run: () => p.handle(w.request(), ctx), close: () => p.close() });
+    }
+  }
+  const samples = new Map<string, number[]>();
+  const reps = Math.max(REPS, 7);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const name of Object.keys(workloads)) {
+      for (const on of rep % 2 ? [false, true] : [true, false]) {
+        const key = `${name}:${on}`;
+        samples.set(key, [...(samples.get(key) ?? []), await cpuNsPerRequest(runs.get(key)!.run, ITER)]);
+      }
+    }
+  }
+  for (const r of runs.values()) await r.close();
+  return Object.keys(workloads).map((name) => {
+    const on = median(samples.get(`${name}:true`)!);
+    const off = median(samples.get(`${name}:false`)!);
+    // Per repetition too: on ÷ off of the pair run back to back, whose median is robust to a busy machine.
+    const pairs = samples.get(`${name}:true`)!.map((x, i) => x / samples.get(`${name}:false`)![i]);
+    return { workload: name, onNs: Math.round(on), offNs: Math.round(off), ratio: +(on / off).toFixed(3), pairedRatio: +median(pairs).toFixed(3) };
+  });
+}
+
+function sandboxTable(rows: Awaited<ReturnType<typeof sandboxCost>>, machine: string): string {
+  return [
+    `Sandbox cost (deadline by fuel + memory cap, on against off; fused; CPU µs per request, median of ≥ 7 interleaved repetitions), ${machine}:`,
+    '',
+    '| workload | on CPU µs | off CPU µs | on ÷ off | median of paired on ÷ off |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.workload} | ${fmt(r.onNs)} | ${fmt(r.offNs)} | ${r.ratio} | ${r.pairedRatio} |`),
+    '',
+  ].join('\n');
+}
+
 async function main() {
   const started = new Date().toISOString();
   if (process.env.BENCH_ONLY === 'languages') {
@@ -357,12 +450,17 @@ async function main() {
     process.stdout.write([...sha256Table(await sha256Blocks()), '', `Node ${process.version}`, ''].join('\n'));
     return;
   }
+  if (process.env.BENCH_ONLY === 'sandbox') {
+    process.stdout.write(sandboxTable(await sandboxCost(), `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`));
+    return;
+  }
   // Instances first, on a fresh heap: the RSS reading must not overlap the chains' garbage.
   const inst = await instantiation();
   const c = await chains();
   const prof = await profile();
   const sha = await sha256Blocks();
   const langs = await languages();
+  const sandbox = await sandboxCost();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
   const result = {
@@ -375,6 +473,7 @@ async function main() {
     perHopOverFusedMarginal: ratio,
     profileNs: prof,
     sha256PerBlock: sha,
+    sandbox,
   };
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
   await writeFile(new URL(`./results/${RESULTS}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
@@ -400,6 +499,7 @@ async function main() {
     '',
     ...langs,
     '',
+    sandboxTable(sandbox, machine),
     `Command: \`npm run bench:hops\` (${started}; this file: Node ${process.version}).`,
     '',
   ].join('\n');

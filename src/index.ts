@@ -1,5 +1,5 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
-export { stage, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
+export { stage, type FailurePolicy, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
 export type { ComponentSource, PoolOptions } from './core/stage.js';
 export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';
@@ -9,7 +9,7 @@ export type { Fusion } from './pipeline/plan.js';
 export type { InjectRequest, InjectResponse } from './http/inject.js';
 export type { ListenOptions } from './http/listen-options.js';
 export type { Limits } from './core/limits.js';
-export { MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
+export { KvLimitError, MemoryStore, type KvStore, type MemoryStoreOptions } from './host/kv.js';
 export type { Logger, LogLevel } from './host/log.js';
 export type { Capability } from './core/wit-names.mjs';
 export type { Handler, HandlerResponse, HeaderList, HeadersInit, RequestContext, WitAction, WitRequest, WitResponse } from './core/types.js';
@@ -33,6 +33,7 @@ export {
   UpstreamTimeoutError,
   PipelineClosedError,
   StageTimeoutError,
+  StageUnavailableError,
   PoolBusyError,
   WorkerExitedError,
   ClientAbortedError,

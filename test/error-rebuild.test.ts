@@ -31,6 +31,7 @@ const samples: WitlineError[] = [
   new e.UpstreamError('refused', { cause }),
   new e.PipelineClosedError(),
   new e.StageTimeoutError(['slow'], 50),
+  new e.StageUnavailableError('broken', 1000),
   new e.PoolBusyError(['busy'], 1),
   new e.StoreUnavailableError('timeout', 'kv: no answer within 50 ms'),
   new e.StoreValueTooLargeError(2048, 1024),

@@ -57,7 +57,9 @@ interface Meta {
 }
 
 // Part of the cache key: bumped when what an entry holds changes, so old entries are never read.
-const FORMAT = 3;
+// 3: an entry may hold the sandbox's rewritten cores, in sandbox-<key>/ (component/sandboxed.ts).
+// 4: meta.json holds what the handlers' canon lifts name (canon.ts).
+const FORMAT = 4;
 
 let jcoVersion: string | undefined;
 function toolVersion(): string {

@@ -19,7 +19,7 @@ export interface CoreExports {
 type Exports = Record<string, unknown>;
 
 /** An `instantiateCore` for jco that records the instances it creates. */
-export function recordingInstantiateCore(): {
+export function recordingInstantiateCore(sandbox?: { imports: WebAssembly.Imports; run: <T>(fn: () => T) => T }): {
   instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
   /** The handlers' core items, or why they could not be found. */
   find(canon: Canon): CoreExports | string;
@@ -27,7 +27,9 @@ export function recordingInstantiateCore(): {
   const instances: Exports[] = [];
   return {
     async instantiateCore(module, imports) {
-      const instance = await WebAssembly.instantiate(module, imports ?? {});
+      // Synchronously, so that a start function runs under the sandbox's deadline (the module is compiled already).
+      const all = sandbox ? { ...imports, ...sandbox.imports } : (imports ?? {});
+      const instance = sandbox ? sandbox.run(() => new WebAssembly.Instance(module, all)) : await WebAssembly.instantiate(module, all);
       instances.push(instance.exports as Exports);
       return instance;
     },

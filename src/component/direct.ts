@@ -3,6 +3,7 @@ import { AbiError, GuestMemory } from '../abi/memory.js';
 import { CORE_EXPORTS as EXPORTS, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
+import { SANDBOX_IMPORT } from '../host/deadline.js';
 import type { Transpiled } from './cache.js';
 import type { CoreExports } from './core.js';
 
@@ -40,6 +41,7 @@ export function directModule(component: Transpiled): DirectPlan | undefined {
   if (!lift || refs.some((r) => r && r.instance !== lift.func.instance)) return undefined;
   const known = new Set<string>();
   for (const [cap, fns] of Object.entries(CORE_FUNCTIONS)) for (const f of fns) known.add(`${coreModule(cap as Capability)}\0${f}`);
+  known.add(`${SANDBOX_IMPORT.module}\0${SANDBOX_IMPORT.name}`); // the sandbox's fuel interrupt
   let main: WebAssembly.Module | undefined;
   let initialize = false;
   for (const [name, module] of component.cores) {
@@ -79,9 +81,11 @@ export function instantiateDirect(
   let mem: GuestMemory | undefined;
   const memory = () => {
     if (!mem) throw new WebAssembly.RuntimeError('host call before the instance exists');
+    // The guest may have grown its memory since the views were made (within this very call).
+    mem.refresh();
     return mem;
   };
-  const instance = new WebAssembly.Instance(plan.module, coreImports(stage, granted, host, memory));
+  const instance = new WebAssembly.Instance(plan.module, { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() });
   const ex = instance.exports as Record<string, any>;
   const at = (ref: { name: string } | undefined) => (ref ? ex[ref.name] : undefined);
   const lift = component.canon.lifts.onRequest ?? component.canon.lifts.onResponse!;

@@ -5,10 +5,11 @@ import { recordingInstantiateCore, type CoreExports } from './core.js';
 import { directModule, instantiateDirect, type DirectPlan } from './direct.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
-import { liftAction, liftResponse } from '../abi/lift.js';
+import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
+import { DeadlineExceeded } from '../host/deadline.js';
 import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
-import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError } from '../core/errors.js';
+import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, StageTimeoutError, StageUnavailableError } from '../core/errors.js';
 
 // jco's instantiate keys exported interfaces by their full names.
 const REQUEST_HANDLER = witName(INTERFACES.requestHandler);
@@ -44,7 +45,20 @@ export interface GuestSpec {
   binding?: Binding;
   /** Allow direct instantiation where possible (default true); false always uses jco's instantiate. */
   direct?: boolean;
+  /**
+   * Longest one call into the guest may run, ms (instantiation and `configure` included);
+   * 0 or absent: no deadline on this thread (a pool's worker is stopped from outside).
+   * Enforced by fuel: the component's cores must have been rewritten (`sandboxed.ts`).
+   */
+  timeoutMs?: number;
+  /** Bounds on what the host lifts from the guest's results. */
+  lift?: LiftLimits;
+  /** A clock in ms for the re-instantiation backoff (pipelines pass theirs). Default `performance.now`. */
+  now?: () => number;
 }
+
+/** Re-instantiation backoff after a failure, as Envoy's default retry policy: 1 s base, doubling, capped at 10 × base. */
+export const REINSTANTIATE_BACKOFF = { baseMs: 1_000, maxMs: 10_000 } as const;
 
 /**
  * One stage's live guest instance. Calls are synchronous, so one instance serves every
@@ -60,6 +74,12 @@ export class Guest {
   readonly args = new Int32Array(REQUEST_FLAT + RESPONSE_FLAT);
   /** How many instances were dropped after a failed call. */
   replaced = 0;
+  /** How many calls failed (trap, timeout, invalid output) or were refused while the stage could not be instantiated. */
+  failures = 0;
+  // Consecutive failed re-instantiations; none is attempted before #retryAt.
+  #attempts = 0;
+  #retryAt = 0;
+  #lastError: unknown;
 
   private constructor(spec: GuestSpec) {
     this.spec = spec;
@@ -103,14 +123,17 @@ export class Guest {
 
   /**
    * Run guest code that serves no request (instantiation, `configure`): its `context` reads
-   * an empty address, even when a replacement is made while a failed call unwinds.
+   * an empty address, even when a replacement is made while a failed call unwinds. The
+   * stage's deadline covers it too.
    */
   #unrequested<T>(fn: () => T): T {
     const call = this.spec.host.call;
     const outer = call.enter(undefined);
+    const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       return fn();
     } finally {
+      call.deadline.leave(outerDeadline);
       call.leave(outer);
     }
   }
@@ -139,7 +162,7 @@ export class Guest {
 
   async #instantiateJco(): Promise<Instance> {
     const { component, stage, capabilities, host } = this.spec;
-    const recorder = recordingInstantiateCore();
+    const recorder = recordingInstantiateCore({ imports: host.call.deadline.imports(), run: (fn) => this.#unrequested(fn) });
     let exports: Record<string, any>;
     try {
       // Only the synchronous start is covered here; what runs after jco's awaits runs when no call is current.
@@ -183,18 +206,38 @@ export class Guest {
   /** The live instance, or a promise of its replacement while one is being made. */
   instance(): Instance | Promise<Instance> {
     if (this.#instance) return this.#instance;
-    this.#pending ??= this.#instantiate().then(
+    if (this.#pending) return this.#pending;
+    const now = this.#now();
+    // A replacement that keeps failing is not retried per request (that would peg the CPU):
+    // until the backoff runs out, requests are refused at once.
+    // (A wait longer than the cap means the clock went back: retry now.)
+    if (now < this.#retryAt && this.#retryAt - now <= REINSTANTIATE_BACKOFF.maxMs) {
+      this.failures++;
+      return Promise.reject(new StageUnavailableError(this.spec.stage, this.#retryAt - now, { cause: this.#lastError }));
+    }
+    this.#pending = this.#instantiate().then(
       (inst) => {
         this.#instance = inst;
         this.#pending = undefined;
+        this.#attempts = 0;
         return inst;
       },
       (err) => {
         this.#pending = undefined;
-        throw err;
+        const wait = Math.min(REINSTANTIATE_BACKOFF.baseMs * 2 ** this.#attempts, REINSTANTIATE_BACKOFF.maxMs);
+        this.#attempts++;
+        this.#retryAt = this.#now() + wait;
+        this.#lastError = err;
+        this.failures++;
+        this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated; next attempt in ${wait} ms`, { error: String(err) });
+        throw new StageUnavailableError(this.spec.stage, wait, { cause: err });
       },
     );
     return this.#pending;
+  }
+
+  #now(): number {
+    return this.spec.now ? this.spec.now() : performance.now();
   }
 
   /** The live instance's core exports, or undefined while it is being replaced. */
@@ -206,10 +249,10 @@ export class Guest {
   fail(err: unknown): never {
     this.#instance = undefined;
     this.replaced++;
-    // Start the replacement now so the next request does not pay for it.
-    void Promise.resolve(this.instance()).catch((e) =>
-      this.spec.host.logger.error(`stage '${this.spec.stage}' could not be re-instantiated`, { error: String(e) }),
-    );
+    this.failures++;
+    // Start the replacement now so the next request does not pay for it (a failure is logged there).
+    void Promise.resolve(this.instance()).catch(() => {});
+    if (err instanceof DeadlineExceeded) throw new StageTimeoutError([this.spec.stage], this.spec.timeoutMs ?? 0);
     if (err instanceof AbiError || err instanceof TypeError) throw new GuestInvalidOutputError(this.spec.stage, err.message);
     throw new GuestTrapError(this.spec.stage, { cause: err });
   }
@@ -223,9 +266,10 @@ export class Guest {
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
-    // The context capability answers for the request being run, during the call only.
+    // The context capability answers for the request being run, during the call only; the stage's deadline runs meanwhile.
     const call = this.spec.host.call;
     const outer = call.enter(ctx);
+    const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
       if (!core) return this.#settled(inst.onRequest!(req));
@@ -233,12 +277,13 @@ export class Guest {
       lowerRequest(core.mem, req, a, 0);
       const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
       core.mem.refresh();
-      const action = liftAction(core.mem, ptr);
+      const action = liftAction(core.mem, ptr, this.spec.lift);
       core.postOnRequest?.(ptr);
       return action;
     } catch (err) {
       this.fail(err);
     } finally {
+      call.deadline.leave(outerDeadline);
       call.leave(outer);
     }
   }
@@ -249,6 +294,7 @@ export class Guest {
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
     const call = this.spec.host.call;
     const outer = call.enter(ctx);
+    const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
       if (!core) return this.#settled(inst.onResponse!(req, resp));
@@ -257,12 +303,13 @@ export class Guest {
       lowerResponse(core.mem, resp, a, REQUEST_FLAT);
       const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
       core.mem.refresh();
-      const out = liftResponse(core.mem, ptr);
+      const out = liftResponse(core.mem, ptr, this.spec.lift);
       core.postOnResponse?.(ptr);
       return out;
     } catch (err) {
       this.fail(err);
     } finally {
+      call.deadline.leave(outerDeadline);
       call.leave(outer);
     }
   }

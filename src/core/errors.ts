@@ -26,7 +26,11 @@ export const ERROR_CODES = {
   WITLINE_GUEST_INVALID_OUTPUT: { status: 502, meaning: 'a guest, handler or upstream returned a request or response that cannot go on the wire' },
   WITLINE_UPSTREAM_FAILED: { status: 502, meaning: 'the upstream could not be reached or answered badly' },
   WITLINE_CLOSED: { status: 503, meaning: 'the pipeline was closed' },
-  WITLINE_STAGE_TIMEOUT: { status: 503, meaning: 'a pooled stage ran past its timeoutMs; its worker was replaced' },
+  WITLINE_STAGE_TIMEOUT: { status: 503, meaning: 'a stage ran past its timeoutMs; its instance (or, pooled, its worker) was replaced' },
+  WITLINE_STAGE_UNAVAILABLE: {
+    status: 503,
+    meaning: "a stage's replacement keeps failing to instantiate; refused at once until the next attempt, with Retry-After",
+  },
   WITLINE_POOL_BUSY: { status: 503, meaning: "a pooled stage's queue was full; sent at once, with Retry-After" },
   WITLINE_STORE_UNAVAILABLE: { status: 503, meaning: 'the shared kv store did not answer: offline, past its deadline, or it failed' },
   WITLINE_STORE_VALUE_TOO_LARGE: { status: 500, meaning: "a kv value over the store's maxValueBytes was refused" },
@@ -201,7 +205,24 @@ export class PipelineClosedError extends WitlineError {
   }
 }
 
-/** A pooled stage ran past its `timeoutMs`: its worker was terminated and replaced. */
+/**
+ * A stage's instance failed and its replacement keeps failing to instantiate: retried with
+ * exponential backoff (1 s, doubling, up to 10 s), and until the next attempt its requests
+ * are refused at once, with `Retry-After`.
+ */
+export class StageUnavailableError extends WitlineError {
+  readonly stage: string;
+  constructor(stage: string, retryInMs: number, options?: { cause?: unknown }) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('WITLINE_STAGE_UNAVAILABLE', status('WITLINE_STAGE_UNAVAILABLE'), `stage '${stage}' could not be re-instantiated${why}`, {
+      ...options,
+      headers: [['retry-after', String(Math.max(1, Math.ceil(retryInMs / 1000)))]],
+    });
+    this.stage = stage;
+  }
+}
+
+/** A stage ran past its `timeoutMs`: interrupted (main thread) or its worker terminated (pool), and replaced. */
 export class StageTimeoutError extends WitlineError {
   readonly stages: readonly string[];
   constructor(stages: readonly string[], timeoutMs: number) {
@@ -322,6 +343,7 @@ const CLASSES: { readonly [C in WitlineErrorCode]: abstract new (...args: never[
   WITLINE_UPSTREAM_FAILED: UpstreamError,
   WITLINE_CLOSED: PipelineClosedError,
   WITLINE_STAGE_TIMEOUT: StageTimeoutError,
+  WITLINE_STAGE_UNAVAILABLE: StageUnavailableError,
   WITLINE_POOL_BUSY: PoolBusyError,
   WITLINE_STORE_UNAVAILABLE: StoreUnavailableError,
   WITLINE_STORE_VALUE_TOO_LARGE: StoreValueTooLargeError,

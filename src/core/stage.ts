@@ -22,6 +22,6 @@ export interface PoolOptions {
   maxThreads?: number;
   /** Requests waiting for a worker at most; past it, 503 `WITLINE_POOL_BUSY` with `Retry-After`. Default `64 × maxThreads`. */
   maxQueue?: number;
-  /** Longest a phase of the stage may run in a worker; past it the worker is terminated and the request gets 503 `WITLINE_STAGE_TIMEOUT`. Default 10,000. */
+  /** The stage's `timeoutMs`, given here (the two must agree when both are given): past it the worker is terminated. */
   timeoutMs?: number;
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../core/types.js';
+import { Deadline } from './deadline.js';
 
 /**
  * The per-call host state: which request the guest being called is handling. It is the
@@ -30,6 +31,13 @@ export class CallContext {
   leave(outer: RequestContext | undefined = undefined): void {
     this.#current = outer;
   }
+
+  /**
+   * The deadline of the guest call running on this thread (fuel's interrupt reads it). Kept
+   * apart from the request: inside a fused run each stage has its own deadline while the
+   * request stays the same, and instantiation has one with no request.
+   */
+  readonly deadline = new Deadline();
 
   /** The client address of the request being called for; empty when there is none. */
   get remoteAddress(): string {

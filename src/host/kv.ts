@@ -52,6 +52,29 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Entries kept at most; past it, expired entries are swept, then the oldest are evicted. Default 100,000. */
   maxEntries?: number;
+  /**
+   * Largest key (in characters) or value (in bytes) one write may store. Default 64 KiB:
+   * far above what middleware keeps per key (a token bucket is 16 bytes, a cached JWT a
+   * few KiB), far below what would let one request make the host hold megabytes.
+   */
+  maxValueBytes?: number;
+  /**
+   * Most key characters plus value bytes the store holds. Default 64 MiB, as much as one
+   * guest's memory (`maxMemoryBytes`): 100,000 entries of ~600 bytes.
+   */
+  maxTotalBytes?: number;
+}
+
+/**
+ * A write the store refuses: a key or value over `maxValueBytes`, or the store full past
+ * `maxTotalBytes` after expired entries are swept. Thrown into the guest's call, it fails
+ * that call as a trap would (500 for the request, the instance replaced): the WIT `set` has
+ * no error case, and a write dropped silently would let the guest believe it had stored.
+ * Live entries are never evicted to make room: one guest's flood would otherwise reset
+ * every client's rate-limit bucket.
+ */
+export class KvLimitError extends RangeError {
+  override name = 'KvLimitError';
 }
 
 /**
@@ -68,10 +91,28 @@ export class MemoryStore implements KvStore {
   readonly #entries = new Map<string, Entry>();
   #now: () => number;
   readonly #maxEntries: number;
+  readonly #maxValueBytes: number;
+  readonly #maxTotalBytes: number;
+  // Key characters plus value bytes of every entry held (expired ones included until swept).
+  #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#maxValueBytes = options.maxValueBytes ?? 64 * 1024;
+    this.#maxTotalBytes = options.maxTotalBytes ?? 64 * 1024 * 1024;
+    for (const [k, v] of [
+      ['maxEntries', this.#maxEntries],
+      ['maxValueBytes', this.#maxValueBytes],
+      ['maxTotalBytes', this.#maxTotalBytes],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new RangeError(`MemoryStore: ${k} must be a positive integer, got ${v}`);
+    }
+  }
+
+  /** Key characters plus value bytes held. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Use another time source (a pipeline hands over its clock). */
@@ -86,26 +127,49 @@ export class MemoryStore implements KvStore {
   #live(key: string): Entry | undefined {
     const e = this.#entries.get(key);
     if (e && e.expires <= this.#now()) {
-      this.#entries.delete(key);
+      this.#remove(key, e);
       return undefined;
     }
     return e;
   }
 
+  #remove(key: string, e: Entry): void {
+    this.#entries.delete(key);
+    this.#bytes -= key.length + e.value.byteLength;
+  }
+
   #put(key: string, value: Uint8Array, ttlMs: number): void {
+    if (key.length > this.#maxValueBytes) throw new KvLimitError(`kv: a key of ${key.length} characters, over maxValueBytes (${this.#maxValueBytes})`);
+    if (value.byteLength > this.#maxValueBytes) {
+      throw new KvLimitError(`kv: a value of ${value.byteLength} bytes, over maxValueBytes (${this.#maxValueBytes})`);
+    }
+    const old = this.#entries.get(key);
+    const grow = key.length + value.byteLength - (old ? key.length + old.value.byteLength : 0);
+    if (this.#bytes + grow > this.#maxTotalBytes) {
+      this.#sweep();
+      const now = this.#entries.get(key);
+      const after = key.length + value.byteLength - (now ? key.length + now.value.byteLength : 0);
+      if (this.#bytes + after > this.#maxTotalBytes) throw new KvLimitError(`kv: the store is full (maxTotalBytes ${this.#maxTotalBytes})`);
+    }
     const expires = ttlMs > 0 ? this.#now() + ttlMs : Infinity;
     // Re-inserting moves the key to the end, so Map order is least-recently-written first.
-    this.#entries.delete(key);
+    const prev = this.#entries.get(key);
+    if (prev) this.#remove(key, prev);
     this.#entries.set(key, { value, expires });
+    this.#bytes += key.length + value.byteLength;
     if (this.#entries.size > this.#maxEntries) this.#evict();
   }
 
-  #evict(): void {
+  #sweep(): void {
     const now = this.#now();
-    for (const [k, e] of this.#entries) if (e.expires <= now) this.#entries.delete(k);
-    for (const k of this.#entries.keys()) {
+    for (const [k, e] of this.#entries) if (e.expires <= now) this.#remove(k, e);
+  }
+
+  #evict(): void {
+    this.#sweep();
+    for (const [k, e] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries) break;
-      this.#entries.delete(k);
+      this.#remove(k, e);
     }
   }
 
@@ -124,7 +188,7 @@ export class MemoryStore implements KvStore {
     const next = BigInt.asIntN(64, current + delta); // two's-complement wrap, as s64
     const value = encodeCounter(next);
     if (ttlMs > 0 || !e) this.#put(key, value, ttlMs);
-    else e.value = value;
+    else e.value = value; // same size: 8 bytes
     return next;
   }
 
@@ -136,6 +200,7 @@ export class MemoryStore implements KvStore {
   }
 
   delete(key: string): void {
-    this.#entries.delete(key);
+    const e = this.#entries.get(key);
+    if (e) this.#remove(key, e);
   }
 }

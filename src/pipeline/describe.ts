@@ -4,6 +4,7 @@ import type { Segment, SegmentDescription, SegmentMode } from '../core/segment.j
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Fusion } from './plan.js';
 import { resolvePool, type Stage } from './stage.js';
+import { OpenSegment } from '../segment/open.js';
 
 /** How a pipeline was planned and loaded, from {@link Pipeline.describe}. */
 export interface PipelineDescription {
@@ -32,6 +33,10 @@ export interface PipelineDescription {
     transpileMs: number;
     compileMs: number;
     replacedInstances: number;
+    /** Calls of this stage that failed (trap, timeout, invalid output, or refused while it could not be re-instantiated); in workers, its replaced instances. */
+    failures: number;
+    /** Requests that went on without this stage after it failed (`failurePolicy: 'open'`). */
+    skipped: number;
   }>;
 }
 
@@ -80,6 +85,8 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         transpileMs: c?.transpileMs ?? 0,
         compileMs: c?.compileMs ?? 0,
         replacedInstances: seg ? seg.replaced()[where[i].at] : 0,
+        failures: seg?.mode === 'pooled' ? seg.replaced()[where[i].at] : (g?.failures ?? 0),
+        skipped: seg instanceof OpenSegment ? seg.skipped : 0,
       };
     }),
   };

@@ -4,6 +4,8 @@ import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { Guest } from '../component/guest.js';
 import { requireJspi } from '../component/features.js';
+import { sandboxed } from '../component/sandboxed.js';
+import type { LiftLimits } from '../abi/lift.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
 import type { PoolOptions } from '../core/stage.js';
@@ -80,6 +82,7 @@ export class Pipeline {
   readonly #fusion: Fusion;
   readonly #binding: Binding;
   readonly #clockGiven: boolean;
+  readonly #liftLimits: LiftLimits;
   #ready: Promise<void> | undefined;
   #closed = false;
   /** Set once every stage is loaded: requests then skip the `ready()` promise. */
@@ -100,6 +103,13 @@ export class Pipeline {
     }
     this.#host = { kv, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
     this.#terminal = terminal(options.handler, options.upstream, this.limits);
+    // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
+    this.#liftLimits = {
+      maxHeaderCount: this.limits.maxHeaderCount,
+      maxHeaderBytes: this.limits.maxHeaderBytes,
+      maxRequestBodyBytes: this.limits.maxBodyBytes,
+      maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
+    };
     this.#cacheDir = options.cacheDir;
     this.#fusion = options.fusion ?? 'auto';
     this.#binding = options.binding ?? 'codec';
@@ -123,13 +133,27 @@ export class Pipeline {
         checkImports(s.name, shape, capabilities);
         const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
         // Runtime features too, before any core module compiles (compile errors name the stage).
-        const component = await transpileCached(bytes, this.#cacheDir, {
+        const transpiled = await transpileCached(bytes, this.#cacheDir, {
           stage: s.name,
           check: ({ canon }) => {
             if (canon.async) requireJspi(s.name);
           },
         });
-        return Guest.create({ stage: s.name, component, config: s.config, capabilities, phases, host: this.#host, binding: this.#binding });
+        // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers instead).
+        const pooled = resolvePool(s.pool) !== undefined;
+        const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
+        return Guest.create({
+          stage: s.name,
+          component,
+          config: s.config,
+          capabilities,
+          phases,
+          host: this.#host,
+          binding: this.#binding,
+          timeoutMs: pooled ? 0 : s.timeoutMs,
+          lift: this.#liftLimits,
+          now: this.#host.clock,
+        });
       }),
     );
     const pooled = this.stages.map((s) => resolvePool(s.pool));
@@ -139,7 +163,13 @@ export class Pipeline {
       const { poolFactory } = await import('../pool/pool.js');
       pools = { options: pooled, make: await poolFactory({ host: this.#host, proxyClock: this.#clockGiven }) };
     }
-    const segments = plan(this.#guests, this.#fusion, this.#host.call, pools);
+    const segments = plan(
+      this.#guests,
+      this.#fusion,
+      this.#host.call,
+      pools,
+      this.stages.map((s) => s.failurePolicy === 'open'),
+    );
     this.#segments = segments;
     try {
       await Promise.all(segments.map((s) => s.start?.()));

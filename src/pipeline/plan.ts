@@ -5,6 +5,7 @@ import type { PoolOptions } from '../core/stage.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { FusedSegment } from '../segment/fused.js';
 import { HopSegment } from '../segment/hop.js';
+import { OpenSegment } from '../segment/open.js';
 
 /** `'auto'` fuses adjacent stages that can be; `'off'` calls every stage per hop. */
 export type Fusion = 'auto' | 'off';
@@ -25,6 +26,7 @@ export function plan(
   fusion: Fusion,
   call: CallContext,
   pools?: { options: ReadonlyArray<Required<PoolOptions> | undefined>; make: PoolFactory },
+  open?: readonly boolean[],
 ): Segment[] {
   const segments: Segment[] = [];
   let run: Guest[] = [];
@@ -38,6 +40,12 @@ export function plan(
   };
   guests.forEach((g, i) => {
     const options = pools?.options[i];
+    // sandbox: a stage with failurePolicy 'open' is alone in its segment, so that skipping it is skipping only it.
+    if (open?.[i]) {
+      flush();
+      segments.push(new OpenSegment(options ? pools!.make([g], options) : new HopSegment(g), g.spec.host.logger));
+      return;
+    }
     if (options) {
       if (pooled && fusion === 'auto' && samePool(pooled.options, options)) {
         pooled.guests.push(g);

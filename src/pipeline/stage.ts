@@ -35,15 +35,46 @@ export interface StageOptions {
    * is refused when the pipeline loads.
    */
   phases?: ReadonlyArray<'request' | 'response'>;
+  /**
+   * The longest one call of the stage may run, ms: either phase, and also its instantiation
+   * and `configure`. Default 1,000. On the main thread a guest past it is interrupted (fuel:
+   * its core modules are rewritten at load to check the clock every so often): the request
+   * gets 503 `WITLINE_STAGE_TIMEOUT` and the instance is replaced. A pooled stage's worker is
+   * terminated instead. `0` turns the deadline and the rewrite off: a looping guest then
+   * hangs its thread (for measurement, or guests you trust).
+   */
+  timeoutMs?: number;
+  /**
+   * The most linear memory one instance may have, bytes (rounded down to 64 KiB pages).
+   * Default 64 MiB. `memory.grow` past it returns -1 (the guest sees an allocation failure).
+   * `0` leaves the component's own limit.
+   */
+  maxMemoryBytes?: number;
+  /**
+   * What a failure of this stage (a trap, a timeout, an invalid result) does to the request:
+   * `'closed'` (default) answers with the error (500, 503, 502); `'open'` skips the stage
+   * for that request, which goes on as the stage received it (logged, and counted in
+   * `describe()`).
+   */
+  failurePolicy?: FailurePolicy;
 }
+
+/** See {@link StageOptions.failurePolicy}. */
+export type FailurePolicy = 'closed' | 'open';
+
+/** Defaults of the sandbox options. */
+export const STAGE_DEFAULTS = { timeoutMs: 1_000, maxMemoryBytes: 64 * 1024 * 1024, failurePolicy: 'closed' as FailurePolicy };
 
 /** A pipeline stage, as returned by {@link stage} and the bundled middleware factories. */
 export interface Stage extends Readonly<StageOptions> {
   readonly kind: 'witline.stage';
   readonly name: string;
   readonly config: ReadonlyArray<readonly [string, string]>;
-  /** The pool settings with defaults filled in, when the stage is pooled. */
+  /** The pool settings with defaults filled in, when the stage is pooled (`timeoutMs` is the stage's). */
   readonly pool?: Required<PoolOptions>;
+  readonly timeoutMs: number;
+  readonly maxMemoryBytes: number;
+  readonly failurePolicy: FailurePolicy;
 }
 
 function nameOf(source: ComponentSource): string {
@@ -71,13 +102,15 @@ export function configPairs(config: StageConfig | undefined): Array<readonly [st
  */
 export function stage(options: StageOptions): Stage {
   const { pool, ...rest } = options;
-  const resolved = resolvePool(pool);
+  const sandbox = resolveSandbox(options);
+  const resolved = resolvePool(pool, sandbox.timeoutMs);
   const { phases } = options;
   if (phases !== undefined && (!Array.isArray(phases) || phases.length === 0 || phases.some((ph) => ph !== 'request' && ph !== 'response'))) {
     throw new InvalidConfigError(`phases must be a non-empty list of 'request' and 'response', got ${JSON.stringify(phases)}`);
   }
   return Object.freeze({
     ...rest,
+    ...sandbox,
     kind: 'witline.stage' as const,
     name: options.name ?? nameOf(options.component),
     config: configPairs(options.config),
@@ -86,10 +119,31 @@ export function stage(options: StageOptions): Stage {
   });
 }
 
+/** Check the sandbox options and fill in their defaults; `pool.timeoutMs` folds into `timeoutMs`. */
+export function resolveSandbox(options: Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'pool'>): {
+  timeoutMs: number;
+  maxMemoryBytes: number;
+  failurePolicy: FailurePolicy;
+} {
+  const { maxMemoryBytes = STAGE_DEFAULTS.maxMemoryBytes, failurePolicy = STAGE_DEFAULTS.failurePolicy } = options;
+  const fromPool = typeof options.pool === 'object' && options.pool !== null ? options.pool.timeoutMs : undefined;
+  if (options.timeoutMs !== undefined && fromPool !== undefined && options.timeoutMs !== fromPool) {
+    throw new InvalidConfigError(`timeoutMs (${options.timeoutMs}) and pool.timeoutMs (${fromPool}) disagree: give one`);
+  }
+  const timeoutMs = options.timeoutMs ?? fromPool ?? STAGE_DEFAULTS.timeoutMs;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0) throw new InvalidConfigError(`timeoutMs must be an integer >= 0, got ${timeoutMs}`);
+  if (!Number.isInteger(maxMemoryBytes) || maxMemoryBytes < 0 || (maxMemoryBytes > 0 && maxMemoryBytes < 65536) || maxMemoryBytes > 2 ** 32) {
+    throw new InvalidConfigError(`maxMemoryBytes must be 0 or an integer from 65,536 to 4 GiB, got ${maxMemoryBytes}`);
+  }
+  if (failurePolicy !== 'closed' && failurePolicy !== 'open')
+    throw new InvalidConfigError(`failurePolicy must be 'closed' or 'open', got ${String(failurePolicy)}`);
+  return { timeoutMs, maxMemoryBytes, failurePolicy };
+}
+
 const POOL_KEYS = ['minThreads', 'maxThreads', 'maxQueue', 'timeoutMs'] as const;
 
 /** Fill in a stage's pool defaults and check them; undefined when the stage is not pooled. */
-export function resolvePool(pool: StageOptions['pool'] | undefined): Required<PoolOptions> | undefined {
+export function resolvePool(pool: StageOptions['pool'] | undefined, timeoutMs = STAGE_DEFAULTS.timeoutMs): Required<PoolOptions> | undefined {
   if (pool === undefined || (pool as unknown) === false) return undefined;
   const given: PoolOptions = pool === true ? {} : pool;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new InvalidConfigError(`pool must be true or an object`);
@@ -98,13 +152,13 @@ export function resolvePool(pool: StageOptions['pool'] | undefined): Required<Po
   }
   for (const k of POOL_KEYS) {
     const v = given[k];
-    const min = k === 'minThreads' || k === 'maxQueue' ? 0 : 1;
+    const min = k === 'minThreads' || k === 'maxQueue' || k === 'timeoutMs' ? 0 : 1;
     if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new InvalidConfigError(`pool.${k} must be an integer >= ${min}, got ${v}`);
   }
   const maxThreads = given.maxThreads ?? Math.max(given.minThreads ?? 1, availableParallelism());
   const minThreads = given.minThreads ?? Math.min(1, maxThreads);
   if (minThreads > maxThreads) throw new InvalidConfigError(`pool.minThreads (${minThreads}) exceeds pool.maxThreads (${maxThreads})`);
-  return { minThreads, maxThreads, maxQueue: given.maxQueue ?? 64 * maxThreads, timeoutMs: given.timeoutMs ?? 10_000 };
+  return { minThreads, maxThreads, maxQueue: given.maxQueue ?? 64 * maxThreads, timeoutMs: given.timeoutMs ?? timeoutMs };
 }
 
 /** The phases witline calls: those exported, narrowed to `wanted` when the stage names some; naming an unexported one is refused. */

@@ -1,7 +1,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { HostMemory } from '../abi/host-memory.js';
-import { liftRequest, liftResponse } from '../abi/lift.js';
+import { liftRequest, liftResponse, type LiftLimits } from '../abi/lift.js';
 import { AbiError } from '../abi/memory.js';
 import type { Guest } from '../component/guest.js';
 import {
@@ -69,6 +69,7 @@ export class PooledSegment implements Segment {
   readonly #pool: Piscina;
   readonly #hasRequest: boolean;
   readonly #hasResponse: boolean;
+  readonly #liftLimits: LiftLimits | undefined;
   readonly #board: StartBoard;
   readonly #spares: Spares;
   #inFlight = 0;
@@ -87,6 +88,7 @@ export class PooledSegment implements Segment {
       if (g.binding !== 'codec')
         throw new InvalidConfigError(`stage '${g.spec.stage}' cannot be pooled: it runs on jco's bindings, and workers run stages through the codec`);
     }
+    this.#liftLimits = guests[0]?.spec.lift;
     this.#hasRequest = guests.some((g) => g.spec.phases.request);
     this.#hasResponse = guests.some((g) => g.spec.phases.response);
     const workerData: WorkerData = {
@@ -195,14 +197,15 @@ export class PooledSegment implements Segment {
    */
   #lift<T extends { body?: Uint8Array }>(
     res: { buf: ArrayBuffer; used: number; rec: number; stage: number; sameBody: boolean },
-    lift: (m: HostMemory, p: number) => T,
+    lift: (m: HostMemory, p: number, limits?: LiftLimits) => T,
     check: (stage: string, v: T) => T,
     body: Uint8Array | undefined,
   ): T {
     const stage = this.#names[res.stage] ?? this.#names[0];
     let value: T;
     try {
-      value = lift(new HostMemory(res.buf, res.used), res.rec);
+      // sandbox: what a worker's guest returned is bounded as on this thread (the stages share the pipeline's limits).
+      value = lift(new HostMemory(res.buf, res.used), res.rec, this.#liftLimits);
     } catch (err) {
       if (err instanceof AbiError) throw new GuestInvalidOutputError(stage, err.message);
       throw err;
@@ -234,10 +237,14 @@ export class PooledSegment implements Segment {
     const slot = (task.slot = this.#board.claim());
     const abort = new AbortController();
     let timedOut = false;
-    const cancelDeadline = this.#board.deadline(slot, this.options.timeoutMs, () => {
-      timedOut = true;
-      abort.abort(new StageTimeoutError(this.#names, this.options.timeoutMs));
-    });
+    // timeoutMs 0: the stage has no deadline (sandbox off).
+    const cancelDeadline =
+      this.options.timeoutMs > 0
+        ? this.#board.deadline(slot, this.options.timeoutMs, () => {
+            timedOut = true;
+            abort.abort(new StageTimeoutError(this.#names, this.options.timeoutMs));
+          })
+        : () => {};
     const onClientGone = () => abort.abort(new ClientAbortedError());
     ctx.signal?.addEventListener('abort', onClientGone, { once: true });
     this.#inFlight++;

@@ -43,8 +43,8 @@ export interface FusedState {
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
 export type Exit<T> = (v: Held) => T;
 
-const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec));
-const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec));
+const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec, v.guest!.spec.lift));
+const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec, v.guest!.spec.lift));
 
 /** A guest's output about to enter another guest must be what per-hop mode would let through (abi/hop-check.ts). */
 function checkHop(v: Held, kind: 'request' | 'response'): void {
@@ -164,9 +164,13 @@ export class FusedSegment implements Segment {
     const js = 'mem' in origin ? undefined : origin;
     let from: Held | undefined = 'mem' in origin ? origin : undefined;
     let current = this.guests[0];
+    // sandbox: each stage's own deadline from its first instruction (its cabi_realloc) to its result.
+    const deadline = this.#call.deadline;
+    const outer = deadline.enter(0);
     try {
       for (const g of this.guests) {
         current = g;
+        deadline.enter(g.spec.timeoutMs ?? 0);
         const core = g.core!;
         const { request: hasRequest, response: hasResponse } = g.spec.phases;
         let seen: Seen | undefined;
@@ -210,6 +214,8 @@ export class FusedSegment implements Segment {
       return { next: out };
     } catch (err) {
       return fail(err, current, from);
+    } finally {
+      deadline.leave(outer);
     }
   }
 
@@ -219,11 +225,14 @@ export class FusedSegment implements Segment {
    */
   runResponse<R>(state: FusedState, from: Held | undefined, resp: WitResponse | undefined, exit: Exit<R>): R | undefined {
     let current = from?.guest ?? state.entered[0]?.guest;
+    const deadline = this.#call.deadline;
+    const outer = deadline.enter(0);
     try {
       for (let i = state.entered.length - 1; i >= 0; i--) {
         const { guest: g, seen } = state.entered[i];
         if (!g.spec.phases.response) continue;
         current = g;
+        deadline.enter(g.spec.timeoutMs ?? 0);
         const core = g.core!;
         const a = g.args;
         if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
@@ -250,6 +259,8 @@ export class FusedSegment implements Segment {
       return out;
     } catch (err) {
       return fail(err, current!, from);
+    } finally {
+      deadline.leave(outer);
     }
   }
 }

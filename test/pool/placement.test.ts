@@ -35,7 +35,7 @@ it('groups adjacent pooled stages with equal options into one pooled segment', a
     { mode: 'pooled', stages: ['p3'] },
     { mode: 'per-hop', stages: ['m2'] },
   ]);
-  expect(d.segments[1].pool).toMatchObject({ minThreads: 1, maxThreads: 1, maxQueue: 64, timeoutMs: 10_000, threads: 1 });
+  expect(d.segments[1].pool).toMatchObject({ minThreads: 1, maxThreads: 1, maxQueue: 64, timeoutMs: 1_000, threads: 1 });
   expect(d.segments[2].pool).toMatchObject({ timeoutMs: 500 });
   expect(d.segments[0].pool).toBeUndefined();
   expect(d.stages.map((s) => s.instantiation)).toEqual(['direct', 'direct', 'direct', 'direct', 'direct']);

@@ -10,3 +10,8 @@ export function echo(options: Omit<StageOptions, 'component'> = {}) {
 export function contextProbe(options: Omit<StageOptions, 'component'> = {}) {
   return stage({ name: 'context-probe', capabilities: ['log', 'context'], ...options, component: bundledComponent('context-probe') });
 }
+
+/** The hostile guest built from middleware/hostile: loops, grows memory, floods kv, aliases headers, breaks. */
+export function hostile(options: Omit<StageOptions, 'component'> = {}) {
+  return stage({ name: 'hostile', ...options, component: bundledComponent('hostile') });
+}

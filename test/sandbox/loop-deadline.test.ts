@@ -1,0 +1,53 @@
+// A guest looping on the main thread is interrupted at its deadline (fuel: the clock is
+// checked whenever a slice of work runs out): the request gets 503 WITLINE_STAGE_TIMEOUT
+// within deadline × 1.2 + 5 ms, the instance is replaced, and the next request is served by
+// a fresh one. (The machine is shared: a process descheduled for a while answers late
+// without having run late, so the bound is checked on the smaller of the wall time and the
+// CPU time the process spent meanwhile; a guest that ran past its deadline fails both.)
+import { afterAll, expect, it } from 'vitest';
+import { pipeline } from '../../src/index.js';
+import { hostile } from '../support/components.js';
+
+const TIMEOUT = 200;
+
+/** Run `fn`; the smaller of its wall time and this process's CPU time meanwhile, ms. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; ms: number }> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  const wallMs = performance.now() - t0;
+  return { value, wallMs, ms: Math.min(wallMs, (c.user + c.system) / 1000) };
+}
+const p = pipeline([hostile({ timeoutMs: TIMEOUT })], { handler: () => ({ status: 200, body: 'handler' }) });
+afterAll(() => p.close());
+
+it('answers 503 within the bound, then serves the next request on a fresh instance', async () => {
+  await p.ready();
+  expect((await p.inject({ url: '/' })).headers['x-calls']).toBe('1');
+  expect((await p.inject({ url: '/' })).headers['x-calls']).toBe('2');
+  const { value: res, wallMs, ms } = await timed(() => p.inject({ url: '/loop' }));
+  expect(res.status).toBe(503);
+  expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: `stage 'hostile' did not finish within ${TIMEOUT} ms` });
+  expect(wallMs).toBeGreaterThanOrEqual(TIMEOUT);
+  expect(ms).toBeLessThan(TIMEOUT * 1.2 + 5);
+  const next = await p.inject({ url: '/' });
+  expect(next.status).toBe(200);
+  expect(next.headers['x-calls']).toBe('1');
+  expect(p.describe().stages[0].replacedInstances).toBe(1);
+});
+
+it('interrupts a guest instantiated through jco (several core modules) the same way', async () => {
+  const q = pipeline([hostile({ timeoutMs: TIMEOUT })], { binding: 'jco' });
+  try {
+    await q.ready();
+    expect(q.describe().stages[0].instantiation).toBe('jco');
+    const { value: res, wallMs, ms } = await timed(() => q.inject({ url: '/loop' }));
+    expect(res.status).toBe(503);
+    expect(wallMs).toBeGreaterThanOrEqual(TIMEOUT);
+    expect(ms).toBeLessThan(TIMEOUT * 1.2 + 5);
+    expect((await q.inject({ url: '/' })).status).toBe(200);
+  } finally {
+    await q.close();
+  }
+});
