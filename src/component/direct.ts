@@ -46,7 +46,8 @@ export function directModule(component: Transpiled): DirectPlan | undefined {
   let initialize = false;
   for (const [name, module] of component.cores) {
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-    const imports = WebAssembly.Module.imports(module);
+    // The sandbox's fuel interrupt may be imported by any module it rewrote: it is the host's own.
+    const imports = WebAssembly.Module.imports(module).filter((i) => i.module !== SANDBOX_IMPORT.module || i.name !== SANDBOX_IMPORT.name);
     if (exports.includes(EXPORTS.onRequest) || exports.includes(EXPORTS.onResponse)) {
       if (main) return undefined;
       if (!refs.every((r) => !r || exports.includes(r.name))) return undefined;
