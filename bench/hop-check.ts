@@ -35,7 +35,7 @@ const component = await transpileCached(await readComponent(bundledComponent('ec
 const module = directModule(component)!;
 const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
 const [A, B] = [0, 1].map(() => {
-  const g = instantiateDirect(module, 'echo', ['log'], host);
+  const g = instantiateDirect(module, component, 'echo', ['log'], host);
   g.configure?.([['trail', 'set']]);
   return g.core;
 });

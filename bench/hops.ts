@@ -31,6 +31,8 @@ import { lowerRequest } from '../src/abi/lower.js';
 import { liftRequest } from '../src/abi/lift.js';
 import { copyRequest } from '../src/abi/hop.js';
 import { HostMemory } from '../src/abi/host-memory.js';
+import { ComponentLoadError } from '../src/core/errors.js';
+import { conformanceGuest } from '../test/conformance/build.js';
 import { rateLimit } from '../src/middleware/rate-limit.js';
 import { transform } from '../src/middleware/transform.js';
 // The HTTP benchmark's workload (a plain .mjs module), shared
@@ -151,7 +153,7 @@ async function instantiation() {
   if (!module) throw new Error('echo is not directly instantiable');
   const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
   const make = () => {
-    const g = instantiateDirect(module, 'echo', ['log'], host);
+    const g = instantiateDirect(module, component, 'echo', ['log'], host);
     g.configure?.([['tag', 'x']]);
     return g;
   };
@@ -197,7 +199,7 @@ async function profile() {
   const module = directModule(component)!;
   const host = { kv: new MemoryStore(), clock: Date.now, logger: quiet, call: new CallContext() };
   const [A, B] = [0, 1].map(() => {
-    const g = instantiateDirect(module, 'echo', ['log'], host);
+    const g = instantiateDirect(module, component, 'echo', ['log'], host);
     g.configure?.([['trail', 'set']]);
     return g.core;
   });
@@ -306,6 +308,59 @@ const sha256Table = (rows: Awaited<ReturnType<typeof sha256Blocks>>) => [
 
 const fmt = (ns: number) => (ns / 1000).toFixed(2);
 
+/**
+ * A row per guest language and toolchain: a chain of LANG_STAGES stages of that language's
+ * pass-through-plus-header guest (test/conformance/), per hop and fused, with the
+ * binding and instantiation describe() reports. A guest the runtime cannot load shows
+ * why (the load error names the missing feature).
+ */
+const LANG_STAGES = 4;
+const LANGUAGES: Array<{ lang: string; toolchain: string; component: () => Promise<string | Uint8Array> }> = [
+  { lang: 'AssemblyScript', toolchain: 'middleware/echo (project SDK)', component: async () => bundledComponent('echo') },
+  { lang: 'C', toolchain: 'middleware/conformance-c (witline.h, @yowasp/clang)', component: async () => bundledComponent('conformance-c') },
+  { lang: 'C', toolchain: 'wasi-libc reactor (@yowasp/clang)', component: () => conformanceGuest('c-wasi-libc') },
+  { lang: 'JavaScript', toolchain: 'middleware/conformance-js (componentize-qjs, sync)', component: async () => bundledComponent('conformance-js') },
+  { lang: 'JavaScript', toolchain: 'componentize-qjs default (component-model async)', component: () => conformanceGuest('js-async') },
+  { lang: 'WAT', toolchain: 'hand-written (jco wasm-tools)', component: () => conformanceGuest('wat') },
+  { lang: 'WAT', toolchain: 'hand-written, UTF-16 strings', component: () => conformanceGuest('wat-utf16') },
+];
+
+async function languages() {
+  const rows: string[] = [];
+  for (const l of LANGUAGES) {
+    const component = await l.component();
+    const cells: string[] = [];
+    let how = '';
+    for (const fusion of ['off', 'auto'] as const) {
+      const stages = Array.from({ length: LANG_STAGES }, (_, i) => stage({ name: `s${i}`, component, capabilities: ['log', 'clock', 'kv', 'context'] }));
+      const p = pipeline(stages, { handler: () => answer, logger: quiet, fusion });
+      try {
+        await p.ready();
+        const check = await p.handle(reference(), ctx);
+        if (check.status !== 200 || !check.headers.some(([k]) => k === 'x-echo')) throw new Error(`${l.toolchain}: wrong answer`);
+        const samples: number[] = [];
+        for (let rep = 0; rep < REPS; rep++) samples.push(await nsPerRequest(() => p.handle(reference(), ctx), quick ? 200 : 2000));
+        cells.push(fmt(median(samples)));
+        const d = p.describe();
+        how = `${d.stages[0].binding}, ${d.stages[0].instantiation}${fusion === 'auto' ? `, ${d.segments.map((x) => x.mode).join('+')}` : ''}`;
+      } catch (err) {
+        cells.push('—');
+        how = `not loaded: ${err instanceof ComponentLoadError && err.feature ? `needs ${err.feature}` : (err as Error).message.slice(0, 80)}`;
+      } finally {
+        await p.close();
+      }
+    }
+    rows.push(`| ${l.lang} | ${l.toolchain} | ${cells.join(' | ')} | ${how} |`);
+  }
+  return [
+    `Guest languages: a chain of ${LANG_STAGES} pass-through-plus-header stages, µs per request (median of ${REPS}), Node ${process.version}:`,
+    '',
+    '| language | toolchain | per hop | fused | binding, instantiation, fused plan |',
+    '| --- | --- | ---: | ---: | --- |',
+    ...rows,
+  ];
+}
+
 /** CPU ns (user + system) per request: on a shared machine, steadier than wall time. */
 async function cpuNsPerRequest(run: () => Promise<unknown>, iterations: number): Promise<number> {
   for (let i = 0; i < iterations / 4; i++) await run();
@@ -394,6 +449,10 @@ function sandboxTable(rows: Awaited<ReturnType<typeof sandboxCost>>, machine: st
 
 async function main() {
   const started = new Date().toISOString();
+  if (process.env.BENCH_ONLY === 'languages') {
+    process.stdout.write([...(await languages()), ''].join('\n'));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'sha256') {
     process.stdout.write([...sha256Table(await sha256Blocks()), '', `Node ${process.version}`, ''].join('\n'));
     return;
@@ -410,6 +469,7 @@ async function main() {
   progress('profile (3/3)');
   const prof = await profile();
   const sha = await sha256Blocks();
+  const langs = await languages();
   const sandbox = await sandboxCost();
   const ratio = +(c.codec.marginalNs / c.fused.marginalNs).toFixed(2);
   const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.version}`;
@@ -446,6 +506,8 @@ async function main() {
     `| ${prof.lowerNs} | ${prof.guestRequestPhaseNs} | ${prof.hopCopyNs} | ${prof.snapshotNs} | ${prof.liftNs} | ${prof.reallocPlusPostReturnNs} |`,
     '',
     ...sha256Table(sha),
+    '',
+    ...langs,
     '',
     sandboxTable(sandbox, machine),
     `Command: \`npm run bench:hops\` (${started}; this file: Node ${process.version}).`,

@@ -12,7 +12,7 @@ itRuns('passes the request on with the client address and sets x-hello on the re
     ['x-client-address', '203.0.113.7'],
   ]);
   const [s] = p.describe().stages;
-  expect({ binding: s.binding, phases: s.phases }).toEqual({ binding: 'jco', phases: ['request', 'response'] });
+  expect({ binding: s.binding, phases: s.phases }).toEqual({ binding: 'codec', phases: ['request', 'response'] });
 });
 
 itRuns('imports only the capabilities its files use', async () => {

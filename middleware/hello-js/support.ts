@@ -1,11 +1,11 @@
 // Shared set-up for the hello-js tests: the real component built from index.js by
 // `npm run build:middleware` (componentize-qjs), as a stage.
 //
-// What runs it today: componentize-qjs's handler module imports its memory and aliases
-// its realloc, which the codec does not follow yet (issue 12, part 1), so these
-// pipelines use `binding: 'jco'` (never fused). Its QuickJS core module uses
-// extended-const, which Node 20 cannot compile: there each test instead checks that
-// loading fails with the compiler's error; the behaviour runs on Node 24 and 26 (CI: Node 24).
+// It runs through the codec with default options: the codec takes the memory and realloc
+// the component's lifts name (its handler module imports its memory and its realloc is an
+// alias), so it fuses with its neighbours. Its QuickJS core module uses extended-const,
+// which Node 20 cannot compile: there each test instead checks that loading fails with an
+// error naming the feature; the behaviour runs on Node 22 and later (CI: Node 26).
 import { afterAll, it } from 'vitest';
 import { pipeline, stage, type PipelineOptions, type Stage, type StageOptions } from '../../src/index.js';
 import { bundledComponent } from '../../src/middleware/bundled.js';
@@ -17,9 +17,9 @@ export function helloJs(options: Omit<StageOptions, 'component'> = {}): Stage {
 const open: Array<{ close(): Promise<void> }> = [];
 afterAll(() => Promise.all(open.splice(0).map((p) => p.close())));
 
-/** A pipeline on jco's bindings, closed after the file's tests. */
+/** A pipeline with default options, closed after the file's tests. */
 export function openPipeline(stages: Stage[], options: PipelineOptions = {}) {
-  const p = pipeline(stages, { binding: 'jco', ...options });
+  const p = pipeline(stages, options);
   open.push(p);
   return p;
 }
@@ -36,7 +36,7 @@ export function itRuns(name: string, fn: () => Promise<void>) {
   if (hasExtendedConst) return it(name, fn);
   it(`${name} (this runtime lacks extended-const: loading fails)`, async () => {
     const p = openPipeline([helloJs()]);
-    await expectRejects(p.ready(), /i32\.add is not allowed in constant expressions/);
+    await expectRejects(p.ready(), /lacks the WebAssembly feature extended-const \(Node ≥ 22\).*i32\.add is not allowed in constant expressions/);
   });
 }
 

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ComponentLoadError } from '../core/errors.js';
+import { hasStartSection, readCanon, type Canon } from './canon.js';
+import { compileError } from './features.js';
 
 /**
  * The transpile cache: a component is transpiled by jco once per content hash, into
@@ -35,8 +37,10 @@ export interface Transpiled {
   cores: Map<string, WebAssembly.Module>;
   /** The component's world as WIT text. */
   wit: string;
-  /** Whether the witline handlers are lifted with UTF-8 strings, so the codec may call them directly. */
+  /** Whether the codec may call the handlers' core exports (what `canon` says). */
   codec: boolean;
+  /** What the handlers' `canon lift`s name, and why the codec cannot serve them if it cannot. */
+  canon: Canon;
   /** True when this process transpiled it; false when it came from the cache. */
   transpiled: boolean;
   /** Time spent on transpile (0 on a hit) and on compiling core modules, ms. */
@@ -48,13 +52,14 @@ interface Meta {
   format: number;
   jco: string;
   wit: string;
-  codec: boolean;
+  canon: Canon;
   cores: string[];
 }
 
 // Part of the cache key: bumped when what an entry holds changes, so old entries are never read.
 // 3: an entry may hold the sandbox's rewritten cores, in sandbox-<key>/ (component/sandboxed.ts).
-const FORMAT = 3;
+// 4: meta.json holds what the handlers' canon lifts name (canon.ts).
+const FORMAT = 4;
 
 let jcoVersion: string | undefined;
 function toolVersion(): string {
@@ -74,15 +79,6 @@ function keyOf(bytes: Uint8Array): string {
   return createHash('sha256').update(`${FORMAT}:${toolVersion()}`).update(JSON.stringify(TRANSPILE_OPTIONS)).update(bytes).digest('hex').slice(0, 32);
 }
 
-/**
- * The codec writes and reads UTF-8 only: a component whose witline handlers are lifted
- * with another string encoding (UTF-16, latin1+UTF-16) keeps jco's generic bindings.
- */
-function handlersLiftUtf8(wat: string): boolean {
-  const lifts = wat.split('\n').filter((l) => l.includes('canon lift') && /#on-(request|response)\b/.test(l));
-  return lifts.length > 0 && lifts.every((l) => !/string-encoding=(?!utf8\b)/.test(l));
-}
-
 async function readMeta(dir: string): Promise<Meta | undefined> {
   try {
     return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as Meta;
@@ -95,11 +91,13 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
   const jco = await import('@bytecodealliance/jco');
   let files: Record<string, Uint8Array>;
   let wit: string;
-  let codec: boolean;
+  let canon: Canon;
   try {
     ({ files } = await jco.transpile(bytes, structuredClone(TRANSPILE_OPTIONS) as never));
     wit = await jco.componentWit(bytes);
-    codec = handlersLiftUtf8(await jco.print(bytes));
+    const js = Object.entries(files).find(([name]) => name.endsWith('.js'));
+    const starts = Object.entries(files).flatMap(([name, data]) => (name.endsWith('.wasm') && hasStartSection(data) ? [name] : []));
+    canon = readCanon(js ? Buffer.from(js[1]).toString('utf8') : '', await jco.print(bytes), starts);
   } catch (err) {
     throw new ComponentLoadError(`jco could not transpile the component: ${(err as Error).message ?? err}`, { cause: err });
   }
@@ -114,7 +112,7 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
     await writeFile(join(tmp, name), data);
     if (name.endsWith('.wasm')) cores.push(name);
   }
-  const meta: Meta = { format: FORMAT, jco: toolVersion(), wit, codec, cores };
+  const meta: Meta = { format: FORMAT, jco: toolVersion(), wit, canon, cores };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
   try {
     await rename(tmp, dir);
@@ -123,23 +121,53 @@ async function transpileInto(bytes: Uint8Array, dir: string): Promise<void> {
   }
 }
 
-const loaded = new Map<string, Promise<Transpiled>>();
+/** What a caller of {@link transpileCached} adds: its stage name (for errors) and checks to run before compiling. */
+export interface LoadOptions {
+  stage?: string;
+  /** Runs on the entry's metadata before any core module is compiled (the import policy); throws to refuse. */
+  check?: (entry: { wit: string; canon: Canon }) => void;
+}
 
-/** Transpile (or find in the cache) and compile a component; memoised per process. */
-export function transpileCached(bytes: Uint8Array, dirOption?: string): Promise<Transpiled> {
+interface Entry {
+  key: string;
+  dir: string;
+  meta: Meta;
+  transpiled: boolean;
+  transpileMs: number;
+  compiled?: Promise<Transpiled>;
+}
+
+const loaded = new Map<string, Promise<Entry>>();
+
+/**
+ * Transpile (or find in the cache) and compile a component; memoised per process. The
+ * checks run between the two, so a component the policy refuses is never compiled, and
+ * a module that does not compile is reported with the stage and the feature it lacks.
+ */
+export async function transpileCached(bytes: Uint8Array, dirOption?: string, options: LoadOptions = {}): Promise<Transpiled> {
   const key = keyOf(bytes);
   const root = cacheDir(dirOption);
   const memo = `${root}\0${key}`;
   let p = loaded.get(memo);
   if (!p) {
-    p = load(bytes, key, root);
+    p = entryOf(bytes, key, root);
     loaded.set(memo, p);
     p.catch(() => loaded.delete(memo));
   }
-  return p;
+  const entry = await p;
+  options.check?.({ wit: entry.meta.wit, canon: entry.meta.canon });
+  entry.compiled ??= compile(entry);
+  try {
+    return await entry.compiled;
+  } catch (err) {
+    entry.compiled = undefined;
+    const failed = err as { core?: string; cause?: unknown };
+    if (failed.core) throw compileError(options.stage ?? 'component', failed.core, failed.cause);
+    throw err;
+  }
 }
 
-async function load(bytes: Uint8Array, key: string, root: string): Promise<Transpiled> {
+async function entryOf(bytes: Uint8Array, key: string, root: string): Promise<Entry> {
   const dir = join(root, key);
   let meta = await readMeta(dir);
   let transpileMs = 0;
@@ -152,9 +180,22 @@ async function load(bytes: Uint8Array, key: string, root: string): Promise<Trans
     meta = await readMeta(dir);
     if (!meta) throw new ComponentLoadError(`transpile cache entry ${dir} is unreadable`);
   }
+  return { key, dir, meta, transpiled, transpileMs };
+}
+
+async function compile({ key, dir, meta, transpiled, transpileMs }: Entry): Promise<Transpiled> {
   const t1 = performance.now();
   const cores = new Map<string, WebAssembly.Module>();
-  await Promise.all(meta.cores.map(async (name) => cores.set(name, await WebAssembly.compile(await readFile(join(dir, name))))));
+  await Promise.all(
+    meta.cores.map(async (name) => {
+      const data = await readFile(join(dir, name));
+      try {
+        cores.set(name, await WebAssembly.compile(data));
+      } catch (cause) {
+        throw Object.assign(new Error(`${name} does not compile`), { core: name, cause });
+      }
+    }),
+  );
   const js = (await readdir(dir)).find((f) => f.endsWith('.js'));
   if (!js) throw new ComponentLoadError(`transpile cache entry ${dir} has no module`);
   const mod = (await import(pathToFileURL(join(dir, js)).href)) as Pick<Transpiled, 'instantiate'>;
@@ -164,7 +205,8 @@ async function load(bytes: Uint8Array, key: string, root: string): Promise<Trans
     instantiate: mod.instantiate,
     cores,
     wit: meta.wit,
-    codec: meta.codec === true,
+    canon: meta.canon,
+    codec: !meta.canon.reason,
     transpiled,
     transpileMs,
     compileMs: performance.now() - t1,

@@ -1,11 +1,12 @@
-import { CORE_EXPORTS as EXPORTS, postReturn } from '../core/wit-names.mjs';
 import { GuestMemory } from '../abi/memory.js';
+import type { Canon, CoreRef } from './canon.js';
 
 /**
  * The core exports behind a component's lifted functions, for the codec fast path.
  * jco instantiates a component as several core instances; we pass it our own
- * `instantiateCore`, keep every instance it makes, and find the one that exports the
- * witline handlers (with the memory and `cabi_realloc` its lifts use).
+ * `instantiateCore`, keep every instance it makes, and take the function, memory,
+ * realloc and post-return each handler's `canon lift` names (canon.ts), from whichever
+ * instance defines them.
  */
 export interface CoreExports {
   mem: GuestMemory;
@@ -20,7 +21,8 @@ type Exports = Record<string, unknown>;
 /** An `instantiateCore` for jco that records the instances it creates. */
 export function recordingInstantiateCore(sandbox?: { imports: WebAssembly.Imports; run: <T>(fn: () => T) => T }): {
   instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
-  find(): CoreExports | undefined;
+  /** The handlers' core items, or why they could not be found. */
+  find(canon: Canon): CoreExports | string;
 } {
   const instances: Exports[] = [];
   return {
@@ -31,23 +33,29 @@ export function recordingInstantiateCore(sandbox?: { imports: WebAssembly.Import
       instances.push(instance.exports as Exports);
       return instance;
     },
-    find() {
-      for (const ex of instances) {
-        const onRequest = ex[EXPORTS.onRequest];
-        const onResponse = ex[EXPORTS.onResponse];
-        if (typeof onRequest !== 'function' && typeof onResponse !== 'function') continue;
-        const memory = ex.memory;
-        const realloc = ex.cabi_realloc;
-        if (!(memory instanceof WebAssembly.Memory) || typeof realloc !== 'function') return undefined;
-        return {
-          mem: new GuestMemory({ memory, realloc: realloc as never }),
-          onRequest: onRequest as CoreExports['onRequest'],
-          postOnRequest: ex[postReturn(EXPORTS.onRequest)] as CoreExports['postOnRequest'],
-          onResponse: onResponse as CoreExports['onResponse'],
-          postOnResponse: ex[postReturn(EXPORTS.onResponse)] as CoreExports['postOnResponse'],
-        };
-      }
-      return undefined;
+    find(canon) {
+      if (canon.reason) return canon.reason;
+      // jco numbers instances by creation order: a different count means its glue is not what was read.
+      if (instances.length !== canon.instances) return `jco created ${instances.length} core instances, its glue named ${canon.instances}`;
+      const get = (ref: CoreRef | undefined) => (ref ? instances[ref.instance]?.[ref.name] : undefined);
+      const { onRequest: req, onResponse: resp } = canon.lifts;
+      const lift = req ?? resp!;
+      const memory = get(lift.memory);
+      const realloc = get(lift.realloc);
+      if (!(memory instanceof WebAssembly.Memory) || typeof realloc !== 'function')
+        return 'the memory or realloc its handlers name is not where jco’s glue put it';
+      const fn = (ref: CoreRef | undefined) => {
+        const f = get(ref);
+        return typeof f === 'function' ? (f as never) : undefined;
+      };
+      if ((req && !fn(req.func)) || (resp && !fn(resp.func))) return 'a handler is not where jco’s glue put it';
+      return {
+        mem: new GuestMemory({ memory, realloc: realloc as never }),
+        onRequest: fn(req?.func),
+        postOnRequest: fn(req?.postReturn),
+        onResponse: fn(resp?.func),
+        postOnResponse: fn(resp?.postReturn),
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
-import { CORE_EXPORTS as EXPORTS, postReturn, type Capability } from '../core/wit-names.mjs';
+import { CORE_EXPORTS as EXPORTS, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
 import { SANDBOX_IMPORT } from '../host/deadline.js';
@@ -13,24 +13,68 @@ import type { CoreExports } from './core.js';
  * witline's core-level imports. No jco glue runs at all: instantiating is one
  * `new WebAssembly.Instance`, and host calls are plain functions. Anything else (WASI,
  * adapters, several modules wired together) goes through jco's instantiate.
+ *
+ * The other core modules may only be wit-component's plumbing, which direct
+ * instantiation replaces: the shim (a table of indirect calls, importing nothing) and
+ * the fixups (importing functions and that table, exporting nothing). A fixup with a
+ * start function may import nothing but `_initialize`: that is how wit-component runs a
+ * reactor's start-up code (wasi-libc's C constructors) after the main instance, and
+ * direct instantiation does the same by calling `_initialize` right after
+ * instantiating. Direct rather than through jco: the guest keeps the fast path, and the
+ * check is exact (such a start function can do nothing but call `_initialize`). Any
+ * other start function or module goes through jco's instantiate, which runs everything
+ * in the component's order.
  */
-export function directModule(component: Transpiled): WebAssembly.Module | undefined {
+export interface DirectPlan {
+  module: WebAssembly.Module;
+  /** Call the module's `_initialize` after instantiating it (the component's start-up code). */
+  initialize: boolean;
+}
+
+const INITIALIZE = '_initialize';
+
+export function directModule(component: Transpiled): DirectPlan | undefined {
+  const { canon } = component;
+  if (canon.reason) return undefined;
+  const lift = canon.lifts.onRequest ?? canon.lifts.onResponse;
+  const refs = Object.values(canon.lifts).flatMap((l) => [l.func, l.memory, l.realloc, l.postReturn]);
+  if (!lift || refs.some((r) => r && r.instance !== lift.func.instance)) return undefined;
   const known = new Set<string>();
   for (const [cap, fns] of Object.entries(CORE_FUNCTIONS)) for (const f of fns) known.add(`${coreModule(cap as Capability)}\0${f}`);
   known.add(`${SANDBOX_IMPORT.module}\0${SANDBOX_IMPORT.name}`); // the sandbox's fuel interrupt
-  for (const module of component.cores.values()) {
+  let main: WebAssembly.Module | undefined;
+  let initialize = false;
+  for (const [name, module] of component.cores) {
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-    if (!exports.includes(EXPORTS.onRequest) && !exports.includes(EXPORTS.onResponse)) continue;
-    if (!exports.includes('memory') || !exports.includes('cabi_realloc')) return undefined;
-    const imports = WebAssembly.Module.imports(module);
-    return imports.every((i) => i.kind === 'function' && known.has(`${i.module}\0${i.name}`)) ? module : undefined;
+    // The sandbox's fuel interrupt may be imported by any module it rewrote: it is the host's own.
+    const imports = WebAssembly.Module.imports(module).filter((i) => i.module !== SANDBOX_IMPORT.module || i.name !== SANDBOX_IMPORT.name);
+    if (exports.includes(EXPORTS.onRequest) || exports.includes(EXPORTS.onResponse)) {
+      if (main) return undefined;
+      if (!refs.every((r) => !r || exports.includes(r.name))) return undefined;
+      if (!imports.every((i) => i.kind === 'function' && known.has(`${i.module}\0${i.name}`))) return undefined;
+      main = module;
+      continue;
+    }
+    const shim =
+      imports.length === 0 &&
+      WebAssembly.Module.exports(module).every((e) => (e.kind === 'function' && /^\d+$/.test(e.name)) || (e.kind === 'table' && e.name === '$imports'));
+    const fixup = exports.length === 0 && imports.every((i) => i.kind === 'function' || (i.kind === 'table' && i.name === '$imports'));
+    if (!shim && !fixup) return undefined;
+    if (canon.starts.includes(name)) {
+      if (!(imports.length === 1 && imports[0].kind === 'function' && imports[0].name === INITIALIZE)) return undefined;
+      initialize = true;
+    }
   }
-  return undefined;
+  if (!main) return undefined;
+  if (initialize && !WebAssembly.Module.exports(main).some((e) => e.name === INITIALIZE && e.kind === 'function')) return undefined;
+  // A start function of the handler module itself runs as the instance is created, as in jco.
+  return { module: main, initialize };
 }
 
 /** A directly instantiated guest: its core exports, and `configure` through the codec. */
 export function instantiateDirect(
-  module: WebAssembly.Module,
+  plan: DirectPlan,
+  component: Transpiled,
   stage: string,
   granted: readonly Capability[],
   host: HostServices,
@@ -45,19 +89,22 @@ export function instantiateDirect(
     return mem;
   };
   const imports = { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() };
-  const instance = new WebAssembly.Instance(module, adapt ? adapt(imports, memory) : imports);
+  const instance = new WebAssembly.Instance(plan.module, adapt ? adapt(imports, memory) : imports);
   const ex = instance.exports as Record<string, any>;
-  mem = new GuestMemory({ memory: ex.memory, realloc: ex.cabi_realloc });
+  const at = (ref: { name: string } | undefined) => (ref ? ex[ref.name] : undefined);
+  const lift = component.canon.lifts.onRequest ?? component.canon.lifts.onResponse!;
+  mem = new GuestMemory({ memory: ex[lift.memory!.name], realloc: ex[lift.realloc!.name] });
+  if (plan.initialize) ex[INITIALIZE]();
   const core: CoreExports = {
     mem,
     onRequest: ex[EXPORTS.onRequest],
-    postOnRequest: ex[postReturn(EXPORTS.onRequest)],
+    postOnRequest: at(component.canon.lifts.onRequest?.postReturn),
     onResponse: ex[EXPORTS.onResponse],
-    postOnResponse: ex[postReturn(EXPORTS.onResponse)],
+    postOnResponse: at(component.canon.lifts.onResponse?.postReturn),
   };
   const fn = ex[EXPORTS.configure] as ((p: number, n: number) => number) | undefined;
   if (!fn) return { core };
-  const post = ex[postReturn(EXPORTS.configure)] as ((p: number) => void) | undefined;
+  const post = at(component.canon.lifts.configure?.postReturn) as ((p: number) => void) | undefined;
   const m = mem;
   return {
     core,

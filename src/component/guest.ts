@@ -2,7 +2,7 @@ import { INTERFACES, witName, type Capability } from '../core/wit-names.mjs';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
-import { directModule, instantiateDirect } from './direct.js';
+import { directModule, instantiateDirect, type DirectPlan } from './direct.js';
 import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
@@ -27,8 +27,8 @@ interface Instance {
   onResponse?: (req: WitRequest, resp: WitResponse) => WitResponse;
 }
 
-const directModules = new WeakMap<Transpiled, WebAssembly.Module | null>();
-function directOf(component: Transpiled): WebAssembly.Module | undefined {
+const directModules = new WeakMap<Transpiled, DirectPlan | null>();
+function directOf(component: Transpiled): DirectPlan | undefined {
   let m = directModules.get(component);
   if (m === undefined) directModules.set(component, (m = directModule(component) ?? null));
   return m ?? undefined;
@@ -103,9 +103,19 @@ export class Guest {
     return g;
   }
 
-  /** The binding actually in use. */
+  // Why the codec could not serve this stage, found at its first instantiation.
+  #codecFailure: string | undefined;
+
+  /** The binding actually in use: per stage, jco's bindings where the codec cannot serve it. */
   get binding(): Binding {
-    return this.spec.binding !== 'jco' && this.spec.component.codec ? 'codec' : 'jco';
+    return this.spec.binding !== 'jco' && this.spec.component.codec && this.#codecFailure === undefined ? 'codec' : 'jco';
+  }
+
+  /** Why this stage runs on jco's bindings, when it does. */
+  get bindingReason(): string | undefined {
+    if (this.binding === 'codec') return undefined;
+    if (this.spec.binding === 'jco') return "binding: 'jco' was asked for";
+    return `the codec cannot serve it: ${this.spec.component.canon.reason ?? this.#codecFailure}`;
   }
 
   /** How instances are made: one core module with witline's imports ('direct'), or jco's instantiate. */
@@ -113,7 +123,7 @@ export class Guest {
     return this.#direct() ? 'direct' : 'jco';
   }
 
-  #direct(): WebAssembly.Module | undefined {
+  #direct(): DirectPlan | undefined {
     return this.binding === 'codec' && this.spec.direct !== false ? directOf(this.spec.component) : undefined;
   }
 
@@ -139,11 +149,11 @@ export class Guest {
     }
   }
 
-  #instantiateDirect(module: WebAssembly.Module): Instance {
+  #instantiateDirect(plan: DirectPlan): Instance {
     const { stage, capabilities, host, phases, config } = this.spec;
     let made;
     try {
-      made = instantiateDirect(module, stage, capabilities, host);
+      made = instantiateDirect(plan, this.spec.component, stage, capabilities, host);
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
@@ -192,9 +202,14 @@ export class Guest {
     } else if (this.spec.config.length) {
       throw new GuestConfigError(stage, 'the component takes no configuration (it does not export config)');
     }
-    const core = this.binding === 'codec' ? recorder.find() : undefined;
-    if (this.binding === 'codec' && !core) {
-      throw new ComponentLoadError(`stage '${stage}': the codec could not find the core exports behind the handlers`);
+    let core: CoreExports | undefined;
+    if (this.binding === 'codec') {
+      const found = recorder.find(component.canon);
+      // The first instance decides (plan() reads the binding after it); a later one must agree.
+      if (typeof found === 'string' && this.replaced === 0 && !this.#instance) this.#codecFailure = found;
+      else if (typeof found === 'string')
+        throw new ComponentLoadError(`stage '${stage}': the codec could not find the core exports behind the handlers: ${found}`);
+      else core = found;
     }
     return { core, onRequest: exports[REQUEST_HANDLER]?.onRequest, onResponse: exports[RESPONSE_HANDLER]?.onResponse };
   }
@@ -253,6 +268,11 @@ export class Guest {
     throw new GuestTrapError(this.spec.stage, { cause: err });
   }
 
+  /** jco's bindings of a component-model-async guest answer with a promise: its rejection is a failed call too. */
+  #settled<T>(out: T | Promise<T>): T | Promise<T> {
+    return out instanceof Promise ? out.then(undefined, (err) => this.fail(err)) : out;
+  }
+
   /** Run the request phase; synchronous unless the instance is being replaced. */
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
     const inst = this.#instance;
@@ -263,7 +283,7 @@ export class Guest {
     const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
-      if (!core) return inst.onRequest!(req);
+      if (!core) return this.#settled(inst.onRequest!(req));
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
       const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
@@ -288,7 +308,7 @@ export class Guest {
     const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
       const core = inst.core;
-      if (!core) return inst.onResponse!(req, resp);
+      if (!core) return this.#settled(inst.onResponse!(req, resp));
       const a = this.args;
       lowerRequest(core.mem, req, a, 0);
       lowerResponse(core.mem, resp, a, REQUEST_FLAT);

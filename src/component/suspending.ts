@@ -9,7 +9,7 @@ import type { AsyncKvStore } from '../host/async-kv.js';
 import { CallContext } from '../host/call-context.js';
 import { promising, suspendingKvImports } from '../host/suspending-kv.js';
 import type { CoreExports } from './core.js';
-import { instantiateDirect } from './direct.js';
+import { instantiateDirect, type DirectPlan } from './direct.js';
 import type { GuestSpec } from './guest.js';
 
 /** One instance of a suspending stage, with its own call context and argument buffer. */
@@ -36,7 +36,7 @@ const MAX_INSTANCES = 128;
  */
 export class SuspendingInstances {
   readonly #spec: GuestSpec;
-  readonly #module: WebAssembly.Module;
+  readonly #plan: DirectPlan;
   readonly #kv: AsyncKvStore;
   readonly #free: Live[] = [];
   readonly #queue: Array<(l: Live) => void> = [];
@@ -44,9 +44,9 @@ export class SuspendingInstances {
   /** Instances dropped after a failed call. */
   replaced = 0;
 
-  constructor(spec: GuestSpec, module: WebAssembly.Module, kv: AsyncKvStore) {
+  constructor(spec: GuestSpec, plan: DirectPlan, kv: AsyncKvStore) {
     this.#spec = spec;
-    this.#module = module;
+    this.#plan = plan;
     this.#kv = kv;
   }
 
@@ -62,7 +62,7 @@ export class SuspendingInstances {
     const failures = this.#spec.host.storeFailures;
     let made;
     try {
-      made = instantiateDirect(this.#module, stage, capabilities, host, (imports, memory) => {
+      made = instantiateDirect(this.#plan, this.#spec.component, stage, capabilities, host, (imports, memory) => {
         imports[coreModule('kv')] = suspendingKvImports(this.#kv, memory, (err) => failures?.count(stage, err)) as WebAssembly.ModuleImports;
         return imports;
       });

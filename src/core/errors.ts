@@ -76,8 +76,11 @@ export class InvalidConfigError extends WitlineError {
 
 /** A component could not be read, parsed, transpiled or instantiated. */
 export class ComponentLoadError extends WitlineError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The WebAssembly feature the runtime lacks, when that is why (e.g. 'extended-const', 'JSPI'). */
+  readonly feature?: string;
+  constructor(message: string, options?: { cause?: unknown; feature?: string }) {
     super('WITLINE_COMPONENT_LOAD', status('WITLINE_COMPONENT_LOAD'), message, options);
+    if (options?.feature) this.feature = options.feature;
   }
 }
 

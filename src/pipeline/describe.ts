@@ -37,6 +37,8 @@ export interface PipelineDescription {
     /** Its kv operations the asynchronous store failed (`WITLINE_STORE_UNAVAILABLE`); 0 with a synchronous store. */
     storeFailures: number;
     binding: Binding;
+    /** Why the stage runs on jco's bindings, when it does (asked for, or what the codec cannot serve). */
+    bindingReason?: string;
     /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
     instantiation: 'direct' | 'jco';
     phases: Array<'request' | 'response'>;
@@ -96,6 +98,7 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         suspends: g?.suspending !== undefined,
         storeFailures: p.host?.storeFailures?.of(s.name) ?? 0,
         binding: g?.binding ?? p.binding,
+        ...(g?.bindingReason !== undefined && { bindingReason: g.bindingReason }),
         instantiation: g?.instantiation ?? 'jco',
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
         capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],

@@ -2,6 +2,7 @@ import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { sandboxed } from '../component/sandboxed.js';
+import { requireJspi } from '../component/features.js';
 import type { LiftLimits } from '../abi/lift.js';
 import { Guest, type Binding } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
@@ -38,7 +39,13 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
   const phases = calledPhases(s.name, checkExports(s.name, shape), s.phases);
   const asyncKv = callsAsyncKv(o.host, capabilities, shape);
   const suspend = wantsSuspend(s, asyncKv);
-  const transpiled = await transpileCached(bytes, o.cacheDir);
+  // Runtime features too, before any core module compiles (compile errors name the stage).
+  const transpiled = await transpileCached(bytes, o.cacheDir, {
+    stage: s.name,
+    check: ({ canon }) => {
+      if (canon.async) requireJspi(s.name);
+    },
+  });
   // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers
   // instead); a stage waiting on an async store without JSPI is pooled (placement()).
   const pooled = resolvePool(s.pool) !== undefined || (asyncKv && !suspend);

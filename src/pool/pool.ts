@@ -99,7 +99,14 @@ export class PooledSegment implements Segment {
         config: s.config,
         capabilities: s.capabilities,
         phases: s.phases,
-        component: { key: s.component.key, dir: s.component.dir, wit: s.component.wit, codec: s.component.codec, cores: [...s.component.cores] },
+        component: {
+          key: s.component.key,
+          dir: s.component.dir,
+          wit: s.component.wit,
+          codec: s.component.codec,
+          canon: s.component.canon,
+          cores: [...s.component.cores],
+        },
       })),
     };
     const { host } = ctx;

@@ -5,6 +5,7 @@ import type { Capability } from '../core/wit-names.mjs';
 import type { SerializedError } from '../core/errors.js';
 import type { WitRequest, WitResponse } from '../core/types.js';
 import type { Spares } from './spares.js';
+import type { Canon } from '../component/canon.js';
 
 /**
  * What travels between the main thread and a pool's workers. Requests and responses go
@@ -73,7 +74,7 @@ export interface WorkerStage {
   config: ReadonlyArray<readonly [string, string]>;
   capabilities: readonly Capability[];
   phases: { request: boolean; response: boolean; configure: boolean };
-  component: { key: string; dir: string; wit: string; codec: boolean; cores: Array<[string, WebAssembly.Module]> };
+  component: { key: string; dir: string; wit: string; codec: boolean; canon: Canon; cores: Array<[string, WebAssembly.Module]> };
 }
 
 /** The pool's `workerData`, cloned into every worker it starts. */

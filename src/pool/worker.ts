@@ -46,6 +46,7 @@ function transpiledOf(c: WorkerStage['component']): Transpiled {
     dir: c.dir,
     wit: c.wit,
     codec: c.codec,
+    canon: c.canon,
     cores: new Map(c.cores),
     transpiled: false,
     transpileMs: 0,
