@@ -1,66 +1,27 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Guest } from '../component/guest.js';
-import type { WorldShape } from '../component/policy.js';
-import type { LiftLimits } from '../abi/lift.js';
 import type { Segment } from '../core/segment.js';
-import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
-import { MemoryStore, type KvStore } from '../host/kv.js';
-import { asyncStoreGuard, isAsyncKvStore, StoreFailures, type AsyncKvStore } from '../host/async-kv.js';
-import type { PlacementReason } from './async-kv.js';
-import { defaultLogger, type Logger } from '../host/log.js';
 import { errorResponseOf, InternalError, InvalidConfigError, PipelineClosedError, WitlineError } from '../core/errors.js';
 import { clientErrorListener, createEdge, edgeListener, type Handles, type ListenOptions } from '../http/server.js';
 import { injectedRequest, injectResponse, type InjectRequest, type InjectResponse } from '../http/inject.js';
-import { resolveLimits, type Limits } from '../core/limits.js';
-import { isPromise, type Handler, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
+import type { Limits } from '../core/limits.js';
+import { isPromise, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { runOnion, type Terminal } from './run.js';
 import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
-import { loadGuest, Planner } from './load.js';
-import { Generation, prepareReplacement, type Installed } from './replace.js';
-import { loadTracing, noteFailure, traceRequest, tracingRequests, watchPipeline } from './trace.js';
-import { terminal, type TerminalHandle, type UpstreamOptions } from './terminal.js';
+import { Planner } from './load.js';
+import type { Generation } from './replace.js';
+import { StageChain } from './chain.js';
+import { noteFailure, traceRequest, tracingRequests } from './trace.js';
+import { terminal, type TerminalHandle } from './terminal.js';
+import { resolveOptions, type PipelineOptions } from './options.js';
 import { describePipeline, type PipelineDescription } from './describe.js';
 import { kErrorResponse, kHandle, kHasResponsePhase, kSegments } from './internal.js';
 
 export type { PipelineDescription } from './describe.js';
-
-/** Options of {@link pipeline}. */
-export interface PipelineOptions {
-  /** What answers after the request phase: a function, an upstream base URL, or (default) 404. */
-  handler?: Handler | string | URL;
-  /** Forwarding settings when `handler` is an upstream URL. */
-  upstream?: UpstreamOptions;
-  /**
-   * The store behind the `kv` capability; default a new {@link MemoryStore} driven by `clock`.
-   * An {@link AsyncKvStore} (`RedisStore`) is waited for: stages importing `kv` are suspended
-   * (JSPI) or run on a pool (see `describe()`'s `placementReason`).
-   */
-  kv?: KvStore | AsyncKvStore;
-  /** Wall-clock time in epoch ms, for guests and the default store. Default `Date.now`. */
-  clock?: () => number;
-  logger?: Logger;
-  limits?: Partial<Limits>;
-  /** Transpile cache folder; default `$WITLINE_CACHE_DIR`, else `node_modules/.cache/witline`. */
-  cacheDir?: string;
-  /**
-   * `'auto'` (default) fuses adjacent stages: a request moves from one stage's memory to
-   * the next with no JS objects and no awaits in between. `'off'`: per-hop mode, every
-   * hop lifted to JS and awaited.
-   */
-  fusion?: Fusion;
-  /**
-   * How stages are called: `'codec'` (default), witline's Canonical ABI codec over the
-   * core exports, where a component allows it; `'jco'`, jco's generated bindings (for
-   * comparison; never fused).
-   */
-  binding?: Binding;
-}
-
-const encoder = new TextEncoder();
+export type { PipelineOptions } from './options.js';
 
 /**
  * A chain of WebAssembly middleware in front of a handler.
@@ -77,101 +38,33 @@ export class Pipeline {
   readonly #host: HostServices;
   readonly #terminal: TerminalHandle;
   readonly #servers = new Set<Server>();
-  #stages: readonly Stage[];
-  #guests: Guest[] = [];
-  #shapes: WorldShape[] = [];
-  #asyncKv: boolean[] = [];
-  #reasons: Array<PlacementReason | undefined> = [];
-  #gen = new Generation([]);
-  // Whether any stage reads responses (the edge streams an upstream body only when none does); kept with the guests.
-  #hasResponsePhase = false;
+  readonly #chain: StageChain;
   readonly #fusion: Fusion;
   readonly #binding: Binding;
-  readonly #planner: Planner;
-  #ready: Promise<void> | undefined;
   #closed = false;
-  // Replacements run one at a time; old segments still closing are awaited by close().
-  #replacing: Promise<unknown> = Promise.resolve();
-  readonly #retiring = new Set<Promise<void>>();
-  #unwatch: (() => void) | undefined;
-  /** Set once every stage is loaded: requests then skip the `ready()` promise. */
-  #loaded = false;
 
   constructor(stages: readonly Stage[], options: PipelineOptions = {}) {
     for (const [i, s] of stages.entries()) {
       if (s?.kind !== 'witline.stage') throw new InvalidConfigError(`stages[${i}] is not a stage (use stage() or a middleware factory)`);
     }
-    this.#stages = stages;
-    this.limits = resolveLimits(options.limits);
-    const clock = options.clock ?? Date.now;
-    let kv = options.kv;
-    if (!kv) {
-      const store = new MemoryStore({ now: clock });
-      kv = store;
-    }
-    this.#host = { kv: kv as KvStore, clock, logger: options.logger ?? defaultLogger(), call: new CallContext() };
-    if (isAsyncKvStore(kv)) Object.assign(this.#host, { kv: asyncStoreGuard(), asyncKv: kv, storeFailures: new StoreFailures() });
-    this.#terminal = terminal(options.handler, options.upstream, this.limits);
-    // What a guest's results may make the host copy: the request limits, and the upstream's response cap.
-    const lift: LiftLimits = {
-      maxHeaderCount: this.limits.maxHeaderCount,
-      maxHeaderBytes: this.limits.maxHeaderBytes,
-      maxRequestBodyBytes: this.limits.maxBodyBytes,
-      maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? 16 * 1024 * 1024,
-    };
-    this.#fusion = options.fusion ?? 'auto';
-    this.#binding = options.binding ?? 'codec';
-    if (this.#fusion !== 'auto' && this.#fusion !== 'off') throw new InvalidConfigError(`fusion must be 'auto' or 'off'`);
-    if (this.#binding !== 'codec' && this.#binding !== 'jco') throw new InvalidConfigError(`binding must be 'codec' or 'jco'`);
-    this.#planner = new Planner({
-      host: this.#host,
-      cacheDir: options.cacheDir,
-      binding: this.#binding,
-      fusion: this.#fusion,
-      clockGiven: options.clock !== undefined,
-      lift,
-    });
+    const { limits, host, settings } = resolveOptions(options);
+    this.limits = limits;
+    this.#host = host;
+    this.#fusion = settings.fusion;
+    this.#binding = settings.binding;
+    this.#terminal = terminal(options.handler, options.upstream, limits);
+    const planner = new Planner(settings);
+    this.#chain = new StageChain(stages, planner, this.#host.logger);
   }
 
   /** The stages, in order (a {@link replace} changes the one it replaced). */
   get stages(): readonly Stage[] {
-    return this.#stages;
+    return this.#chain.stages;
   }
 
   /** Load, transpile (or find in the cache), instantiate and configure every stage. Idempotent. */
   ready(): Promise<void> {
-    this.#ready ??= this.#load();
-    return this.#ready;
-  }
-
-  async #load(): Promise<void> {
-    // The tracing module (and @opentelemetry/api, if installed) loads once per process, here rather than per request.
-    await loadTracing();
-    const loaded = await Promise.all(this.#stages.map((s) => loadGuest(s, this.#planner.settings)));
-    const guests = loaded.map((l) => l.guest);
-    const asyncKv = loaded.map((l) => l.asyncKv);
-    const { segments, reasons } = await this.#planner.plan(this.#stages, guests, asyncKv);
-    try {
-      await Promise.all(segments.map((s) => s.start?.()));
-    } catch (err) {
-      await Promise.all(segments.map((s) => s.close?.()));
-      throw err;
-    }
-    this.#install({ stages: this.#stages, guests, shapes: loaded.map((l) => l.shape), asyncKv, reasons, segments });
-    this.#unwatch = watchPipeline(() => this.describe());
-    this.#loaded = true;
-  }
-
-  #install({ stages, guests, shapes, asyncKv, reasons, segments }: Installed): Generation {
-    const old = this.#gen;
-    this.#stages = stages;
-    this.#guests = guests;
-    this.#shapes = shapes;
-    this.#asyncKv = asyncKv;
-    this.#reasons = reasons;
-    this.#hasResponsePhase = guests.some((g) => g.spec.phases.response);
-    this.#gen = new Generation(segments);
-    return old;
+    return this.#chain.ready(() => this.describe());
   }
 
   /**
@@ -188,27 +81,12 @@ export class Pipeline {
    * ```
    */
   replace(name: string, next: Stage): Promise<void> {
-    const run = this.#replacing.then(() => this.#replace(name, next));
-    this.#replacing = run.catch(() => {});
-    return run;
-  }
-
-  async #replace(name: string, next: Stage): Promise<void> {
-    if (next?.kind !== 'witline.stage') throw new InvalidConfigError(`replace('${name}'): the new stage is not a stage (use stage() or a middleware factory)`);
-    await this.ready();
-    if (this.#closed) throw new PipelineClosedError();
-    const i = this.#stages.findIndex((s) => s.name === name);
-    if (i < 0) throw new InvalidConfigError(`replace: no stage named '${name}' (stages: ${this.#stages.map((s) => s.name).join(', ')})`);
-    const current = { stages: this.#stages, guests: this.#guests, shapes: this.#shapes, asyncKv: this.#asyncKv, reasons: this.#reasons };
-    const { fresh, ...prepared } = await prepareReplacement({ ...current, segments: this.#gen.segments }, i, next, this.#planner);
-    if (this.#closed) {
-      await Promise.all(fresh.map((s) => s.close?.()));
-      throw new PipelineClosedError();
-    }
-    const old = this.#install(prepared);
-    const retired = this.#gen.retire(old).catch((err: unknown) => this.#host.logger.error('a replaced segment failed to close', { error: String(err) }));
-    this.#retiring.add(retired);
-    void retired.finally(() => this.#retiring.delete(retired));
+    return this.#chain.replace(
+      name,
+      next,
+      () => this.ready(),
+      () => this.#closed,
+    );
   }
 
   /** Run one request through the chain, with no socket and no limits. Never rejects: failures become error responses. */
@@ -232,13 +110,13 @@ export class Pipeline {
     let gen: Generation | undefined;
     try {
       if (this.#closed) throw new PipelineClosedError();
-      if (!this.#loaded)
+      if (!this.#chain.loaded)
         return this.ready().then(
           () => this.#handle(req, ctx, terminal),
           (err) => this[kErrorResponse](err),
         );
       // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
-      gen = this.#gen;
+      gen = this.#chain.generation;
       gen.enter();
       const out = runOnion(gen.segments, terminal, req, ctx);
       if (!isPromise(out)) return out;
@@ -320,7 +198,7 @@ export class Pipeline {
   /** What the node:http edge runs: this pipeline, with an upstream body streamed through when no stage reads responses. */
   #edge(): Handles {
     // Read per request: a replace may add or remove the last response phase.
-    const streaming: Terminal = (r, c) => this.#terminal.call(r, c, { stream: !this.#hasResponsePhase });
+    const streaming: Terminal = (r, c) => this.#terminal.call(r, c, { stream: !this.#chain.hasResponsePhase });
     return { handle: (req, ctx) => this[kHandle](req, ctx, streaming), errorResponse: (err) => this[kErrorResponse](err) };
   }
 
@@ -358,21 +236,21 @@ export class Pipeline {
 
   /** @internal True if any stage has a response phase (adapters buffer downstream bodies only then). Needs `ready()`. */
   get [kHasResponsePhase](): boolean {
-    return this.#hasResponsePhase;
+    return this.#chain.hasResponsePhase;
   }
 
   /** How the pipeline was planned: segments, and each stage's mode, phases, capabilities and cache use. */
   describe(): PipelineDescription {
-    const { stages } = this;
+    const c = this.#chain;
     return describePipeline({
       fusion: this.#fusion,
       terminal: this.#terminal.describe(),
       binding: this.#binding,
-      stages,
-      guests: this.#guests,
-      shapes: this.#shapes,
-      segments: this.#gen.segments,
-      reasons: this.#reasons,
+      stages: c.stages,
+      guests: c.guests,
+      shapes: c.shapes,
+      segments: c.generation.segments,
+      reasons: c.reasons,
       host: this.#host,
     });
   }
@@ -390,17 +268,12 @@ export class Pipeline {
       ),
     );
     await this.#terminal.close();
-    // Pools stop their workers; a load or replace still in progress is let finish so its pools are stopped too.
-    await this.#ready?.catch(() => {});
-    await this.#replacing;
-    this.#unwatch?.();
-    await Promise.all([...this.#retiring]);
-    await Promise.all(this.#gen.segments.map((s) => s.close?.()));
+    await this.#chain.close();
   }
 
   /** @internal The planned segments (for diagnostics and tests). */
   get [kSegments](): readonly Segment[] {
-    return this.#gen.segments;
+    return this.#chain.generation.segments;
   }
 }
 
