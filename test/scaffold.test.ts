@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { newMiddleware } from '../scripts/new-middleware.mjs';
 
-// The scaffold writes a folder per language; that each one builds and passes its own test
-// as written was checked by hand (the builders build inside this repository only).
+// The scaffold writes a folder per language (that each one builds and passes its own test
+// as written: test/cli/new.test.ts).
 const root = await mkdtemp(join(tmpdir(), 'witline-scaffold-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -19,7 +19,6 @@ it('writes an entry file and a test per language, and refuses bad names, languag
     expect((await readdir(join(root, 'middleware', `my-${lang}`))).sort()).toEqual([entry, 'passes-through.test.ts'].sort());
     expect(await readFile(join(root, 'middleware', `my-${lang}`, entry), 'utf8')).toContain(`x-my-${lang}`);
   }
-  expect(await readFile(join(root, 'middleware', 'my-js', 'passes-through.test.ts'), 'utf8')).toContain("binding: 'jco'");
   await expect(newMiddleware('my-c', { lang: 'c', root })).rejects.toThrow('middleware/my-c already exists');
   await expect(newMiddleware('My', { lang: 'c', root })).rejects.toThrow("invalid middleware name 'My'");
   await expect(newMiddleware('sdk-x', { lang: 'c', root })).rejects.toThrow('invalid middleware name');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `witline` command: serve, check and describe a config file.
+// The `witline` command: serve, check and describe a config file; scaffold a middleware.
+import { relative } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Level } from 'pino';
 import { buildPipeline, loadEachStage } from './build.js';
@@ -74,6 +75,26 @@ program
       } finally {
         await pipeline.close();
       }
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('new')
+  .description('write middleware/<name>/ under the current folder: an entry file (AssemblyScript, JavaScript or C) and its test')
+  .argument('<name>', 'lower-case letters, digits and dashes')
+  .addOption(new Option('-l, --lang <lang>', "the guest's language").choices(['as', 'js', 'c']).default('as'))
+  .action(async (name: string, o: { lang: 'as' | 'js' | 'c' }) => {
+    try {
+      // The scaffold lives with the builders it targets (scripts/), shipped beside dist/.
+      const { newMiddleware } = (await import(new URL('../../scripts/new-middleware.mjs', import.meta.url).href)) as {
+        newMiddleware(name: string, options: { lang: string; root: string }): Promise<string[]>;
+      };
+      const files = await newMiddleware(name, { lang: o.lang, root: process.cwd() });
+      process.stdout.write(
+        `wrote ${files.map((f) => relative(process.cwd(), f)).join(', ')}\nbuild it with npm run build:middleware, then run its test with npx vitest run middleware/${name}\n`,
+      );
     } catch (err) {
       fail(err);
     }
