@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Capability, Fusion, Limits, PoolOptions, UpstreamOptions } from '../index.js';
+import type { Capability, Fusion, Limits, ListenOptions, PoolOptions, UpstreamOptions } from '../index.js';
 
 /** A stage entry of the config file: a bundled middleware by name, or a component by path. */
 export type StageEntry =
@@ -13,7 +13,7 @@ export type StageEntry =
 
 /** The config file, as `schema/witline.config.schema.json` describes it. */
 export interface WitlineConfig {
-  listen?: { port?: number; host?: string };
+  listen?: Omit<ListenOptions, 'port' | 'host'> & { port?: number; host?: string };
   upstream?: string;
   upstreamOptions?: UpstreamOptions;
   limits?: Partial<Limits>;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Logger as Pino } from 'pino';
 import type { Pipeline } from '../index.js';
+import { edgeServerOptions } from '../http/listen-options.js';
 import { buildPipeline, type BuiltStages, type Overrides } from './build.js';
 import type { LoadedConfig } from './config.js';
 import { pipelineLogger } from './log.js';
@@ -92,8 +93,11 @@ export class Gateway {
     readonly metrics?: CliMetrics,
   ) {
     this.#current = first;
-    // The parser's header cap is fixed when the server is made: a reload that changes `limits.maxHeaderBytes` needs a restart for it.
-    this.server = createServer({ maxHeaderSize: first.pipeline.limits.maxHeaderBytes, requestTimeout: 60_000 }, (req, res) => this.#dispatch(req, res));
+    // The server's settings are fixed when it is made (a reload that changes them needs a
+    // restart): the parser's header cap, and the same slow-client timeouts and connection cap as `listen()`.
+    const { server, maxConnections } = edgeServerOptions(first.loaded.config.listen ?? {}, first.pipeline.limits.maxHeaderBytes);
+    this.server = createServer(server, (req, res) => this.#dispatch(req, res));
+    if (maxConnections !== undefined) this.server.maxConnections = maxConnections;
     this.server.on('clientError', (err: Error, socket: Socket) => this.#current.clientError(err, socket));
   }
 
