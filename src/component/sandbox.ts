@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FUEL_SLICE, SANDBOX_IMPORT } from '../host/deadline.js';
 import { ComponentLoadError } from '../core/errors.js';
+import { chargedAtEntry } from './fuel-plan.js';
 
 /**
  * The load-time rewrite of a guest's core modules that makes it a sandbox:
@@ -19,7 +20,7 @@ import { ComponentLoadError } from '../core/errors.js';
  */
 
 /** Bumped when the rewrite changes: part of the cache key of rewritten modules. */
-export const REWRITE_VERSION = 3;
+export const REWRITE_VERSION = 4;
 
 export interface SandboxSettings {
   /** Insert fuel (and the interrupt import). */
@@ -136,11 +137,13 @@ const LOCAL = '$witline$left';
 const CHARGE = '$witline$charge';
 // What makes a function's running time more than its length: a loop, or a call.
 const WORK = /^\s*\((loop|call|call_indirect|call_ref|return_call|return_call_indirect|return_call_ref)\b/;
+const LOOP = /^\s*\(loop\b/;
 
 function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType<Binaryen['Module']> | undefined {
   const text = m.emitText();
   if (text.includes('$witline$')) return undefined;
   const lines = text.split('\n');
+  const charged = chargedAtEntry(lines);
   const out: string[] = [];
   const balanced = (l: string) => l.split('(').length === l.split(')').length;
   const charge = (amount: string) =>
@@ -154,14 +157,20 @@ function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType
     } else if (/^ \(func /.test(line)) {
       if (balanced(line)) return undefined; // a body on the header line: not the shape this expects
       while (/^\s*\(local /.test(lines[i + 1] ?? '')) out.push(lines[++i]);
-      // A leaf without loops runs at most its own length: whoever calls it has paid already.
       let end = i + 1;
       while (end < lines.length && lines[end] !== ' )') end++;
       if (end === lines.length) return undefined;
-      if (lines.slice(i + 1, end).some((l) => WORK.test(l))) {
+      const body = lines.slice(i + 1, end);
+      // Without a plan, every function that loops or calls charges (a leaf without loops runs
+      // at most its own length: whoever calls it has paid already).
+      const entry = charged ? charged.has(/^ \(func (\$[^\s()]+)/.exec(line)?.[1] ?? '') : body.some((l) => WORK.test(l));
+      if (entry) {
         out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
+      } else if (body.some((l) => LOOP.test(l))) {
+        // Zero (as every local starts): the loop charges the global on its first iteration.
+        out.push(`  (local ${LOCAL} i32)`);
       }
-    } else if (/^\s*\(loop\b/.test(line)) {
+    } else if (LOOP.test(line)) {
       if (balanced(line)) return undefined;
       out.push(
         `   (local.set ${LOCAL} (i32.sub (local.get ${LOCAL}) (i32.const 1))) (if (i32.le_s (local.get ${LOCAL}) (i32.const 0)) (then (call ${CHARGE}) (local.set ${LOCAL} (i32.const ${CALL_COST}))))`,
