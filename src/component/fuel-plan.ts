@@ -1,8 +1,11 @@
 /**
  * Which functions of a core module must charge fuel at entry (`sandbox.ts` `addFuel`), read
- * from binaryen's text of the module. Loops pay for themselves (every loop header ticks a
- * local counter that charges the global fuel on its first iteration in each call and every
- * `CALL_COST` iterations after); what is left is work made of
+ * from binaryen's text of the module. A function with a loop charges at entry (which also
+ * fills the local counter its loop headers tick: a loop then charges the global every
+ * `CALL_COST` iterations). Measured on the bundled auth + rateLimit + transform: starting
+ * that counter at zero instead, so that the first iteration charges, costs more than the
+ * entry charge (the charge in a loop is a call), and a free first batch of iterations would
+ * multiply per unit of fuel with every nesting of loop functions. What is left is work made of
  * calls alone, and that is unbounded in two ways only:
  *
  * - **Recursion**: a cycle in the call graph. Direct `call`s and `return_call`s are edges;
@@ -39,12 +42,14 @@ const EXPORT = /^ \(export "[^"]*" \(func (\$[^\s()]+)\)\)/;
 const START = /^ \(start (\$[^\s()]+)\)/;
 const DIRECT = /^\s*\((?:return_)?call (\$[^\s()]+)/;
 const INDIRECT = /^\s*\((?:return_)?call_(?:indirect|ref)\b/;
+const LOOP = /^\s*\(loop\b/;
 const REF_FUNC = /\(ref\.func (\$[^\s()]+)\)/g;
 const NAME = /\$[^\s()]+/g;
 
 interface Fn {
   name: string;
   size: number;
+  loops: boolean;
   calls: string[];
   outside: number;
 }
@@ -61,12 +66,13 @@ export function chargedAtEntry(lines: string[]): Set<string> | undefined {
     else if ((m = EXPORT.exec(line)) || (m = START.exec(line))) reachable.add(m[1]);
     else if (/^ \(elem\b/.test(line)) for (const n of line.match(NAME) ?? []) reachable.add(n);
     else if ((m = FUNC.exec(line))) {
-      const fn: Fn = { name: m[1], size: 0, calls: [], outside: 0 };
+      const fn: Fn = { name: m[1], size: 0, loops: false, calls: [], outside: 0 };
       while (++i < lines.length && lines[i] !== ' )') {
         fn.size++;
         const call = DIRECT.exec(lines[i]);
         if (call) fn.calls.push(call[1]);
         else if (INDIRECT.test(lines[i])) fn.outside++;
+        else if (LOOP.test(lines[i])) fn.loops = true;
       }
       if (i === lines.length) return undefined;
       fns.push(fn);
@@ -87,7 +93,7 @@ export function chargedAtEntry(lines: string[]): Set<string> | undefined {
     const cyclic = scc.length > 1 || edges[scc[0]].includes(scc[0]);
     for (const v of scc) {
       const f = fns[v];
-      if (cyclic) charged.add(f.name);
+      if (cyclic || f.loops) charged.add(f.name);
       if (charged.has(f.name)) {
         cost[v] = 1;
         continue;

@@ -7,8 +7,9 @@ import { chargedAtEntry } from './fuel-plan.js';
 /**
  * The load-time rewrite of a guest's core modules that makes it a sandbox:
  *
- * - **Fuel.** Every function entry and every loop header (exactly where a guest could run
- *   without bound) spends fuel; when the slice is spent, the imported interrupt
+ * - **Fuel.** Every loop header, and the entry of every function that loops, recurses, is
+ *   entered from outside the module or fans out past a budget (`fuel-plan.ts`: exactly
+ *   where a guest could run without bound), spends fuel; when the slice is spent, the imported interrupt
  *   (`host/deadline.ts`) refills it or throws past the call's deadline. See {@link addFuel}.
  * - **Memory cap.** A memory the module defines gets a maximum of `maxMemoryBytes` (rounded
  *   down to pages), so `memory.grow` past it returns -1, as the Wasm spec says for a grow
@@ -20,7 +21,7 @@ import { chargedAtEntry } from './fuel-plan.js';
  */
 
 /** Bumped when the rewrite changes: part of the cache key of rewritten modules. */
-export const REWRITE_VERSION = 4;
+export const REWRITE_VERSION = 5;
 
 export interface SandboxSettings {
   /** Insert fuel (and the interrupt import). */
@@ -124,12 +125,14 @@ function capMemory(b: Binaryen, m: InstanceType<Binaryen['Module']>, maxBytes: n
 
 /**
  * Fuel, placed by rewriting the module's text (binaryen prints each instruction on its own
- * line, so loop headers and function bodies are found by line): every function charges
- * {@link CALL_COST} units of a mutable global at entry, and gets as many loop iterations,
+ * line, so loop headers and function bodies are found by line): each function the plan
+ * names ({@link chargedAtEntry}) charges {@link CALL_COST} units of a mutable global at
+ * entry, and gets as many loop iterations,
  * counted in a local (a register: the tick in a loop costs a decrement and a branch, like
  * V8's own stack check); when those run out, the loop charges the global for the next
- * {@link CALL_COST} (`$witline$charge`). Every iteration and call is so paid for from the
- * global before it runs, and the interrupt is called whenever the global runs out.
+ * {@link CALL_COST} (`$witline$charge`). Every iteration and every call that could repeat
+ * without bound is so paid for from the global before it runs, and the interrupt is called
+ * whenever the global runs out.
  * A module whose text does not have the expected shape takes {@link addFuelByPass}.
  */
 const CALL_COST = 100;
@@ -161,14 +164,12 @@ function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType
       while (end < lines.length && lines[end] !== ' )') end++;
       if (end === lines.length) return undefined;
       const body = lines.slice(i + 1, end);
-      // Without a plan, every function that loops or calls charges (a leaf without loops runs
-      // at most its own length: whoever calls it has paid already).
+      // The plan (`fuel-plan.ts`) names every function that loops, recurses, is entered from
+      // outside or fans out past a budget. Without one, every function that loops or calls
+      // charges (a leaf without loops runs at most its own length: its caller has paid).
       const entry = charged ? charged.has(/^ \(func (\$[^\s()]+)/.exec(line)?.[1] ?? '') : body.some((l) => WORK.test(l));
       if (entry) {
         out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
-      } else if (body.some((l) => LOOP.test(l))) {
-        // Zero (as every local starts): the loop charges the global on its first iteration.
-        out.push(`  (local ${LOCAL} i32)`);
       }
     } else if (LOOP.test(line)) {
       if (balanced(line)) return undefined;
