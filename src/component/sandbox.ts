@@ -2,12 +2,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FUEL_SLICE, SANDBOX_IMPORT } from '../host/deadline.js';
 import { ComponentLoadError } from '../core/errors.js';
+import { chargedAtEntry } from './fuel-plan.js';
 
 /**
  * The load-time rewrite of a guest's core modules that makes it a sandbox:
  *
- * - **Fuel.** Every function entry and every loop header (exactly where a guest could run
- *   without bound) spends fuel; when the slice is spent, the imported interrupt
+ * - **Fuel.** Every loop header, and the entry of every function that loops, recurses, is
+ *   entered from outside the module or fans out past a budget (`fuel-plan.ts`: exactly
+ *   where a guest could run without bound), spends fuel; when the slice is spent, the imported interrupt
  *   (`host/deadline.ts`) refills it or throws past the call's deadline. See {@link addFuel}.
  * - **Memory cap.** A memory the module defines gets a maximum of `maxMemoryBytes` (rounded
  *   down to pages), so `memory.grow` past it returns -1, as the Wasm spec says for a grow
@@ -19,7 +21,7 @@ import { ComponentLoadError } from '../core/errors.js';
  */
 
 /** Bumped when the rewrite changes: part of the cache key of rewritten modules. */
-export const REWRITE_VERSION = 3;
+export const REWRITE_VERSION = 5;
 
 export interface SandboxSettings {
   /** Insert fuel (and the interrupt import). */
@@ -123,12 +125,14 @@ function capMemory(b: Binaryen, m: InstanceType<Binaryen['Module']>, maxBytes: n
 
 /**
  * Fuel, placed by rewriting the module's text (binaryen prints each instruction on its own
- * line, so loop headers and function bodies are found by line): every function charges
- * {@link CALL_COST} units of a mutable global at entry, and gets as many loop iterations,
+ * line, so loop headers and function bodies are found by line): each function the plan
+ * names ({@link chargedAtEntry}) charges {@link CALL_COST} units of a mutable global at
+ * entry, and gets as many loop iterations,
  * counted in a local (a register: the tick in a loop costs a decrement and a branch, like
  * V8's own stack check); when those run out, the loop charges the global for the next
- * {@link CALL_COST} (`$witline$charge`). Every iteration and call is so paid for from the
- * global before it runs, and the interrupt is called whenever the global runs out.
+ * {@link CALL_COST} (`$witline$charge`). Every iteration and every call that could repeat
+ * without bound is so paid for from the global before it runs, and the interrupt is called
+ * whenever the global runs out.
  * A module whose text does not have the expected shape takes {@link addFuelByPass}.
  */
 const CALL_COST = 100;
@@ -136,11 +140,13 @@ const LOCAL = '$witline$left';
 const CHARGE = '$witline$charge';
 // What makes a function's running time more than its length: a loop, or a call.
 const WORK = /^\s*\((loop|call|call_indirect|call_ref|return_call|return_call_indirect|return_call_ref)\b/;
+const LOOP = /^\s*\(loop\b/;
 
 function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType<Binaryen['Module']> | undefined {
   const text = m.emitText();
   if (text.includes('$witline$')) return undefined;
   const lines = text.split('\n');
+  const charged = chargedAtEntry(lines);
   const out: string[] = [];
   const balanced = (l: string) => l.split('(').length === l.split(')').length;
   const charge = (amount: string) =>
@@ -154,14 +160,18 @@ function addFuel(b: Binaryen, m: InstanceType<Binaryen['Module']>): InstanceType
     } else if (/^ \(func /.test(line)) {
       if (balanced(line)) return undefined; // a body on the header line: not the shape this expects
       while (/^\s*\(local /.test(lines[i + 1] ?? '')) out.push(lines[++i]);
-      // A leaf without loops runs at most its own length: whoever calls it has paid already.
       let end = i + 1;
       while (end < lines.length && lines[end] !== ' )') end++;
       if (end === lines.length) return undefined;
-      if (lines.slice(i + 1, end).some((l) => WORK.test(l))) {
+      const body = lines.slice(i + 1, end);
+      // The plan (`fuel-plan.ts`) names every function that loops, recurses, is entered from
+      // outside or fans out past a budget. Without one, every function that loops or calls
+      // charges (a leaf without loops runs at most its own length: its caller has paid).
+      const entry = charged ? charged.has(/^ \(func (\$[^\s()]+)/.exec(line)?.[1] ?? '') : body.some((l) => WORK.test(l));
+      if (entry) {
         out.push(`  (local ${LOCAL} i32)`, `  ${charge(`(i32.const ${CALL_COST})`)} (local.set ${LOCAL} (i32.const ${CALL_COST}))`);
       }
-    } else if (/^\s*\(loop\b/.test(line)) {
+    } else if (LOOP.test(line)) {
       if (balanced(line)) return undefined;
       out.push(
         `   (local.set ${LOCAL} (i32.sub (local.get ${LOCAL}) (i32.const 1))) (if (i32.le_s (local.get ${LOCAL}) (i32.const 0)) (then (call ${CHARGE}) (local.set ${LOCAL} (i32.const ${CALL_COST}))))`,

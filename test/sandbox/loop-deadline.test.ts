@@ -7,18 +7,10 @@
 import { afterAll, expect, it } from 'vitest';
 import { pipeline } from '../../src/index.js';
 import { hostile } from '../support/components.js';
+import { timed } from '../support/timed.js';
 
 const TIMEOUT = 200;
 
-/** Run `fn`; the smaller of its wall time and this process's CPU time meanwhile, ms. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; ms: number }> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  const wallMs = performance.now() - t0;
-  return { value, wallMs, ms: Math.min(wallMs, (c.user + c.system) / 1000) };
-}
 const p = pipeline([hostile({ timeoutMs: TIMEOUT })], { handler: () => ({ status: 200, body: 'handler' }) });
 afterAll(() => p.close());
 

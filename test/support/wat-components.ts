@@ -76,9 +76,16 @@ export function forgerWat(out: { method: Bytes; uri: Bytes; header?: [Bytes, Byt
 
 export const FORGER_WORLD = 'world forger { export request-handler; }';
 
-/** A request phase that passes on a fixed valid request (`GET /`), for components whose shape is what is tested. */
-export const WAT_PASS_ON = `
+/**
+ * A request phase that runs `before` (WAT instructions with no result), then passes on a fixed
+ * valid request (`GET /`).
+ */
+export const watPassOnAfter = (before: string) => `
   (data (i32.const 256) "GET/")
   (data (i32.const 2048) "\\00\\00\\00\\00\\00\\01\\00\\00\\03\\00\\00\\00\\03\\01\\00\\00\\01\\00\\00\\00\\04\\00\\00\\00")
   (func (export "witline:middleware/request-handler@0.1.0#on-request") (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+    ${before}
     (i32.const 2048))`;
+
+/** A request phase that passes on a fixed valid request (`GET /`), for components whose shape is what is tested. */
+export const WAT_PASS_ON = watPassOnAfter('');
