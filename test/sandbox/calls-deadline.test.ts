@@ -59,7 +59,7 @@ it('answers unbounded plain recursion with a trap (stack overflow), at once', as
     await p.ready();
     const { value: res, ms } = await timed(() => p.inject({ url: '/' }));
     expect(res.status).toBe(500);
-    expect(res.json().error).toBe('WITLINE_GUEST_TRAP');
+    expect(res.json<{ error: string }>().error).toBe('WITLINE_GUEST_TRAP');
     expect(ms).toBeLessThan(TIMEOUT);
   } finally {
     await p.close();
