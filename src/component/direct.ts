@@ -1,3 +1,4 @@
+import { GuestConfigError } from '../core/errors.js';
 import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
 import { CORE_EXPORTS as EXPORTS, type Capability } from '../core/wit-names.mjs';
@@ -121,4 +122,28 @@ export function instantiateDirect(
       return error;
     },
   };
+}
+
+/**
+ * Configure a directly instantiated guest with its settings: the guest's own error, or a
+ * trap in `configure`, is a {@link GuestConfigError}; settings for a component that takes
+ * none (it does not export config) are refused.
+ */
+export function configureDirect(
+  stage: string,
+  made: { configure?: (pairs: ReadonlyArray<readonly [string, string]>) => string | undefined },
+  exportsConfigure: boolean,
+  config: ReadonlyArray<readonly [string, string]>,
+): void {
+  if (exportsConfigure && made.configure) {
+    let error: string | undefined;
+    try {
+      error = made.configure(config);
+    } catch (err) {
+      throw new GuestConfigError(stage, `configure failed: ${(err as Error).message}`);
+    }
+    if (error !== undefined) throw new GuestConfigError(stage, error);
+  } else if (config.length) {
+    throw new GuestConfigError(stage, 'the component takes no configuration (it does not export config)');
+  }
 }

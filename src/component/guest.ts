@@ -2,7 +2,7 @@ import { INTERFACES, witName, type Capability } from '../core/wit-names.mjs';
 import { hostImports, type HostServices } from '../host/imports.js';
 import type { Transpiled } from './cache.js';
 import { recordingInstantiateCore, type CoreExports } from './core.js';
-import { directModule, instantiateDirect, type DirectPlan } from './direct.js';
+import { configureDirect, directModule, instantiateDirect, type DirectPlan } from './direct.js';
 import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
@@ -157,17 +157,7 @@ export class Guest {
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
-    if (phases.configure && made.configure) {
-      let error: string | undefined;
-      try {
-        error = made.configure(config);
-      } catch (err) {
-        throw new GuestConfigError(stage, `configure failed: ${(err as Error).message}`);
-      }
-      if (error !== undefined) throw new GuestConfigError(stage, error);
-    } else if (config.length) {
-      throw new GuestConfigError(stage, 'the component takes no configuration (it does not export config)');
-    }
+    configureDirect(stage, made, phases.configure, config);
     return { core: made.core };
   }
 

@@ -2,14 +2,14 @@ import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { liftAction, liftResponse } from '../abi/lift.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { AbiError } from '../abi/memory.js';
-import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, WitlineError } from '../core/errors.js';
+import { ComponentLoadError, GuestInvalidOutputError, GuestTrapError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
 import { coreModule } from '../host/core-imports.js';
 import type { AsyncKvStore } from '../host/async-kv.js';
 import { CallContext } from '../host/call-context.js';
 import { promising, suspendingKvImports } from '../host/suspending-kv.js';
 import type { CoreExports } from './core.js';
-import { instantiateDirect, type DirectPlan } from './direct.js';
+import { configureDirect, instantiateDirect, type DirectPlan } from './direct.js';
 import type { GuestSpec } from './guest.js';
 
 /** One instance of a suspending stage, with its own call context and argument buffer. */
@@ -70,15 +70,7 @@ export class SuspendingInstances {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
     // configure is called directly: a kv call there cannot suspend, and traps (a config error).
-    if (phases.configure && made.configure) {
-      let error: string | undefined;
-      try {
-        error = made.configure(config);
-      } catch (err) {
-        throw new GuestConfigError(stage, `configure failed: ${(err as Error).message}`);
-      }
-      if (error !== undefined) throw new GuestConfigError(stage, error);
-    }
+    configureDirect(stage, made, phases.configure, config);
     const { core } = made;
     this.#count++;
     return {
