@@ -41,26 +41,9 @@ const WAIT_MS = 60_000;
  * which the store bounds by its own deadline.
  */
 function execute(call: HostCall, host: HostServices): unknown {
-  if (host.asyncKv && call.op !== 'clock' && call.op !== 'log') return executeAsync(call, host.asyncKv);
-  switch (call.op) {
-    case 'clock':
-      return host.clock();
-    case 'get':
-      return host.kv.get(call.key);
-    case 'set':
-      return host.kv.set(call.key, call.value, call.ttl);
-    case 'incr':
-      return host.kv.incr(call.key, call.delta, call.ttl);
-    case 'cas':
-      return host.kv.compareAndSwap(call.key, call.expected, call.value, call.ttl);
-    case 'delete':
-      return host.kv.delete(call.key);
-    default:
-      throw new Error(`unknown host call ${(call as { op: string }).op}`);
-  }
-}
-
-function executeAsync(call: KvCall, kv: AsyncKvStore): Promise<unknown> {
+  if (call.op === 'clock') return host.clock();
+  // The same operations on either store: a synchronous one answers, an asynchronous one promises.
+  const kv: KvStore | AsyncKvStore = host.asyncKv ?? host.kv;
   switch (call.op) {
     case 'get':
       return kv.get(call.key);
@@ -72,6 +55,8 @@ function executeAsync(call: KvCall, kv: AsyncKvStore): Promise<unknown> {
       return kv.compareAndSwap(call.key, call.expected, call.value, call.ttl);
     case 'delete':
       return kv.delete(call.key);
+    default:
+      throw new Error(`unknown host call ${(call as { op: string }).op}`);
   }
 }
 
