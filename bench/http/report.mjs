@@ -62,6 +62,8 @@ export function targets(rows) {
   out.push({ target: 'witline fused p99 ≤ 1.2 × (b) p99', value: `${f.p99Ms} ms vs ${b.p99Ms} ms`, met: f.p99Ms <= 1.2 * b.p99Ms });
   if (c && by.h) out.push({ target: 'witline behind Express (h) ≥ 1.0 × Express 5 (c) req/s', value: ratio(by.h, c), met: by.h.reqPerSec >= c.reqPerSec });
   if (by.i) out.push({ target: 'with an OpenTelemetry SDK registered (i), for reference: × (f)', value: ratio(by.i, f), met: null });
+  // Issue 11: the sandbox's defaults (deadline + memory cap) cost at most 5% against off.
+  if (by.j) out.push({ target: 'sandbox on (f) ≥ 0.95 × sandbox off (j) req/s', value: ratio(f, by.j), met: f.reqPerSec >= 0.95 * by.j.reqPerSec });
   return out;
 }
 
@@ -81,6 +83,10 @@ const NOTES = [
   [
     'i',
     '(i) is (f) with an OpenTelemetry SDK registered: a span per request and per stage call (batched, exported to a no-op exporter) and the request and stage metrics recorded: compare it with (f) for the price of tracing.',
+  ],
+  [
+    'j',
+    '(j) is (f) with the sandbox off (`timeoutMs: 0, maxMemoryBytes: 0`): compare it with (f) for the price of the defaults (a 1 s deadline enforced by the watchdog, a 64 MiB memory cap).',
   ],
 ];
 

@@ -17,6 +17,7 @@ export const SERVERS = [
   { id: 'g', name: 'witline + pooled signature stage', file: 'g-witline-pool.mjs', expect: 'full', load: 'signed' },
   { id: 'h', name: 'witline behind Express (toExpress)', file: 'h-witline-express.mjs', expect: 'full', load: 'get' },
   { id: 'i', name: 'witline fused + OpenTelemetry SDK', file: 'i-witline-otel.mjs', expect: 'full', load: 'get' },
+  { id: 'j', name: 'witline fused, sandbox off', file: 'j-witline-nosandbox.mjs', expect: 'full', load: 'get' },
 ];
 
 export const BASELINE = 'b';

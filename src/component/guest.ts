@@ -7,7 +7,9 @@ import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
-import { DeadlineExceeded } from '../host/deadline.js';
+import { DeadlineExceeded, unguarded, type Guard } from '../host/deadline.js';
+import { watchdog } from '../host/watchdog.js';
+import type { Interrupt } from '../core/stage.js';
 import { AbiError } from '../abi/memory.js';
 import type { RequestContext, WitAction, WitRequest, WitResponse } from '../core/types.js';
 import { ComponentLoadError, GuestConfigError, GuestInvalidOutputError, GuestTrapError, StageTimeoutError, StageUnavailableError } from '../core/errors.js';
@@ -49,9 +51,13 @@ export interface GuestSpec {
   /**
    * Longest one call into the guest may run, ms (instantiation and `configure` included);
    * 0 or absent: no deadline on this thread (a pool's worker is stopped from outside).
-   * Enforced by fuel: the component's cores must have been rewritten (`sandboxed.ts`).
    */
   timeoutMs?: number;
+  /**
+   * How the deadline is enforced: the watchdog (host/watchdog.ts; calls run in its native
+   * frame) or fuel (the component's cores must have been rewritten, `sandboxed.ts`). Default 'fuel'.
+   */
+  interrupt?: Interrupt;
   /** Bounds on what the host lifts from the guest's results. */
   lift?: LiftLimits;
   /** A clock in ms for the re-instantiation backoff (pipelines pass theirs). Default `performance.now`. */
@@ -90,8 +96,16 @@ export class Guest {
    */
   suspending: SuspendingInstances | undefined;
 
+  /**
+   * Runs guest code under the stage's deadline: in the watchdog's native frame, or a plain
+   * call where fuel (or nothing) enforces it. Every call into the guest goes through it,
+   * `cabi_realloc` included (a fused segment's copies into this guest too).
+   */
+  readonly guard: Guard;
+
   private constructor(spec: GuestSpec) {
     this.spec = spec;
+    this.guard = spec.timeoutMs && spec.interrupt === 'watchdog' ? watchdogRun() : unguarded;
   }
 
   /** Instantiate and configure the first instance; configuration errors surface here. */
@@ -142,7 +156,7 @@ export class Guest {
     const outer = call.enter(undefined);
     const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
-      return fn();
+      return this.guard(fn, undefined);
     } finally {
       call.deadline.leave(outerDeadline);
       call.leave(outer);
@@ -153,11 +167,13 @@ export class Guest {
     const { stage, capabilities, host, phases, config } = this.spec;
     let made;
     try {
-      made = instantiateDirect(plan, this.spec.component, stage, capabilities, host);
+      // Guarded here as well as around the whole: the watchdog's timeout must reach these catches.
+      made = this.guard(instantiateDirect, undefined, plan, this.spec.component, stage, capabilities, host);
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
-    configureDirect(stage, made, phases.configure, config);
+    const configure = made.configure;
+    configureDirect(stage, { configure: configure && ((pairs) => this.guard(configure, made, pairs)) }, phases.configure, config);
     return { core: made.core };
   }
 
@@ -272,21 +288,25 @@ export class Guest {
     const outer = call.enter(ctx);
     const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
-      const core = inst.core;
-      if (!core) return this.#settled(inst.onRequest!(req));
-      const a = this.args;
-      lowerRequest(core.mem, req, a, 0);
-      const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
-      core.mem.refresh();
-      const action = liftAction(core.mem, ptr, this.spec.lift);
-      core.postOnRequest?.(ptr);
-      return action;
+      return this.guard(this.#callRequest, this, inst, req);
     } catch (err) {
       this.fail(err);
     } finally {
       call.deadline.leave(outerDeadline);
       call.leave(outer);
     }
+  }
+
+  #callRequest(inst: Instance, req: WitRequest): WitAction | Promise<WitAction> {
+    const core = inst.core;
+    if (!core) return this.#settled(inst.onRequest!(req));
+    const a = this.args;
+    lowerRequest(core.mem, req, a, 0);
+    const ptr = core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+    core.mem.refresh();
+    const action = liftAction(core.mem, ptr, this.spec.lift);
+    core.postOnRequest?.(ptr);
+    return action;
   }
 
   /** Run the response phase; synchronous unless the instance is being replaced. */
@@ -297,16 +317,7 @@ export class Guest {
     const outer = call.enter(ctx);
     const outerDeadline = call.deadline.enter(this.spec.timeoutMs ?? 0);
     try {
-      const core = inst.core;
-      if (!core) return this.#settled(inst.onResponse!(req, resp));
-      const a = this.args;
-      lowerRequest(core.mem, req, a, 0);
-      lowerResponse(core.mem, resp, a, REQUEST_FLAT);
-      const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
-      core.mem.refresh();
-      const out = liftResponse(core.mem, ptr, this.spec.lift);
-      core.postOnResponse?.(ptr);
-      return out;
+      return this.guard(this.#callResponse, this, inst, req, resp);
     } catch (err) {
       this.fail(err);
     } finally {
@@ -314,4 +325,24 @@ export class Guest {
       call.leave(outer);
     }
   }
+
+  #callResponse(inst: Instance, req: WitRequest, resp: WitResponse): WitResponse | Promise<WitResponse> {
+    const core = inst.core;
+    if (!core) return this.#settled(inst.onResponse!(req, resp));
+    const a = this.args;
+    lowerRequest(core.mem, req, a, 0);
+    lowerResponse(core.mem, resp, a, REQUEST_FLAT);
+    const ptr = core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    core.mem.refresh();
+    const out = liftResponse(core.mem, ptr, this.spec.lift);
+    core.postOnResponse?.(ptr);
+    return out;
+  }
+}
+
+/** The watchdog's frame; load.ts asks for the watchdog only where it loaded. */
+function watchdogRun(): Guard {
+  const w = watchdog();
+  if (!w) throw new Error('the watchdog is not available on this thread');
+  return w.run;
 }

@@ -25,3 +25,6 @@ export interface PoolOptions {
   /** The stage's `timeoutMs`, given here (the two must agree when both are given): past it the worker is terminated. */
   timeoutMs?: number;
 }
+
+/** How a guest past its stage's `timeoutMs` is stopped on the main thread (see `StageOptions.interrupt`). */
+export type Interrupt = 'watchdog' | 'fuel';

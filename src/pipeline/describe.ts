@@ -39,6 +39,11 @@ export interface PipelineDescription {
     binding: Binding;
     /** Why the stage runs on jco's bindings, when it does (asked for, or what the codec cannot serve). */
     bindingReason?: string;
+    /**
+     * What stops a call past the stage's `timeoutMs`: this thread's watchdog, fuel, the pool
+     * (which terminates the worker), or nothing (`timeoutMs: 0`). Before loading, as asked for.
+     */
+    interrupt: 'watchdog' | 'fuel' | 'pool' | 'none';
     /** 'direct': one core module instantiated with witline's own imports; 'jco': jco's instantiate. */
     instantiation: 'direct' | 'jco';
     phases: Array<'request' | 'response'>;
@@ -100,6 +105,7 @@ export function describePipeline(p: PipelineState): PipelineDescription {
         binding: g?.binding ?? p.binding,
         ...(g?.bindingReason !== undefined && { bindingReason: g.bindingReason }),
         instantiation: g?.instantiation ?? 'jco',
+        interrupt: s.timeoutMs === 0 ? 'none' : pooled ? 'pool' : (g?.spec.interrupt ?? s.interrupt ?? 'watchdog'),
         phases: g ? (['request', 'response'] as const).filter((ph) => g.spec.phases[ph]) : [],
         capabilities: [...(s.capabilities ?? WITLINE_CAPABILITIES)],
         imports: p.shapes[i]?.imports ?? [],

@@ -7,7 +7,9 @@ import type { LiftLimits } from '../abi/lift.js';
 import { Guest, type Binding } from '../component/guest.js';
 import { WITLINE_CAPABILITIES } from '../core/wit-names.mjs';
 import type { Segment } from '../core/segment.js';
-import type { PoolOptions } from '../core/stage.js';
+import type { Interrupt, PoolOptions } from '../core/stage.js';
+import { InvalidConfigError } from '../core/errors.js';
+import { watchdog, watchdogFailure } from '../host/watchdog.js';
 import type { HostServices } from '../host/imports.js';
 import type { PoolFactory } from '../pool/pool.js';
 import { plan, type Fusion } from './plan.js';
@@ -46,10 +48,11 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
       if (canon.async) requireJspi(s.name);
     },
   });
-  // sandbox: fuel only where this thread enforces the deadline (a pool terminates its workers
+  // sandbox: this thread enforces the deadline unless a pool does (it terminates its workers
   // instead); a stage waiting on an async store without JSPI is pooled (placement()).
   const pooled = resolvePool(s.pool) !== undefined || (asyncKv && !suspend);
-  const component = await sandboxed(transpiled, { fuel: s.timeoutMs > 0 && !pooled, maxMemoryBytes: s.maxMemoryBytes });
+  const interrupt = s.timeoutMs > 0 && !pooled ? interruptOf(s, suspend) : undefined;
+  const component = await sandboxed(transpiled, { fuel: interrupt === 'fuel', maxMemoryBytes: s.maxMemoryBytes });
   const guest = await Guest.create({
     stage: s.name,
     component,
@@ -59,11 +62,26 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
     host: o.host,
     binding: o.binding,
     timeoutMs: pooled ? 0 : s.timeoutMs,
+    interrupt,
     lift: o.lift,
     now: o.host.clock,
     suspend,
   });
   return { guest, shape, asyncKv };
+}
+
+/**
+ * How this thread stops the stage's guest past its deadline: the watchdog where it loaded,
+ * else fuel; fuel for a guest that suspends (its resumed calls run outside the watchdog's frame).
+ */
+function interruptOf(s: Stage, suspend: boolean): Interrupt {
+  if (suspend) return 'fuel';
+  if (s.interrupt === 'fuel') return 'fuel';
+  if (watchdog()) return 'watchdog';
+  if (s.interrupt === 'watchdog') {
+    throw new InvalidConfigError(`stage '${s.name}': interrupt 'watchdog' was asked for, but the watchdog did not load: ${watchdogFailure()}`);
+  }
+  return 'fuel';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidComponentError, InvalidConfigError } from '../core/errors.js';
-import type { ComponentSource, PoolOptions } from '../core/stage.js';
+import type { ComponentSource, Interrupt, PoolOptions } from '../core/stage.js';
 import type { Capability } from '../core/wit-names.mjs';
 
 /** Settings passed to the guest's `configure` once per instance. */
@@ -37,13 +37,22 @@ export interface StageOptions {
   phases?: ReadonlyArray<'request' | 'response'>;
   /**
    * The longest one call of the stage may run, ms: either phase, and also its instantiation
-   * and `configure`. Default 1,000. On the main thread a guest past it is interrupted (fuel:
-   * its core modules are rewritten at load to check the clock every so often): the request
-   * gets 503 `WITLINE_STAGE_TIMEOUT` and the instance is replaced. A pooled stage's worker is
-   * terminated instead. `0` turns the deadline and the rewrite off: a looping guest then
-   * hangs its thread (for measurement, or guests you trust).
+   * and `configure`. Default 1,000. On the main thread a guest past it is interrupted (see
+   * {@link interrupt}): the request gets 503 `WITLINE_STAGE_TIMEOUT` and the instance is
+   * replaced. A pooled stage's worker is terminated instead. `0` turns the deadline off: a
+   * looping guest then hangs its thread (for measurement, or guests you trust).
    */
   timeoutMs?: number;
+  /**
+   * How a guest past `timeoutMs` is stopped on the main thread. `'watchdog'` (the default,
+   * where witline's native addon is built): the guest runs as it was compiled, and a watchdog
+   * thread terminates a call past its deadline (V8's `TerminateExecution`); it costs a native
+   * call per guest call. `'fuel'`: the guest's core modules are rewritten at load to count
+   * work and check the clock every so often (2–12% slower guests; needs no addon). A stage
+   * whose kv calls suspend (JSPI) always uses fuel: its resumed calls run outside the
+   * watchdog's frame. Asking for `'watchdog'` where the addon did not load is refused.
+   */
+  interrupt?: Interrupt;
   /**
    * The most linear memory one instance may have, bytes (rounded down to 64 KiB pages).
    * Default 64 MiB. `memory.grow` past it returns -1 (the guest sees an allocation failure).
@@ -120,7 +129,7 @@ export function stage(options: StageOptions): Stage {
 }
 
 /** Check the sandbox options and fill in their defaults; `pool.timeoutMs` folds into `timeoutMs`. */
-export function resolveSandbox(options: Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'pool'>): {
+export function resolveSandbox(options: Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'pool' | 'interrupt'>): {
   timeoutMs: number;
   maxMemoryBytes: number;
   failurePolicy: FailurePolicy;
@@ -137,6 +146,9 @@ export function resolveSandbox(options: Pick<StageOptions, 'timeoutMs' | 'maxMem
   }
   if (failurePolicy !== 'closed' && failurePolicy !== 'open')
     throw new InvalidConfigError(`failurePolicy must be 'closed' or 'open', got ${String(failurePolicy)}`);
+  const { interrupt } = options;
+  if (interrupt !== undefined && interrupt !== 'watchdog' && interrupt !== 'fuel')
+    throw new InvalidConfigError(`interrupt must be 'watchdog' or 'fuel', got ${String(interrupt)}`);
   return { timeoutMs, maxMemoryBytes, failurePolicy };
 }
 

@@ -80,6 +80,33 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
   return blamed.fail(err);
 }
 
+/** Into guest `g` (a copy from `from`, or lowered from `js`), and its request phase: the guest's own work, under its deadline. */
+function callRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined, trace: FusedState['trace']): number {
+  const core = g.core!;
+  const a = g.args;
+  if (from) copyRequest(from.mem, from.rec, core.mem, a, 0);
+  else lowerRequest(core.mem, js!, a, 0);
+  return trace
+    ? traceStage(g.spec.stage, 'request', trace.request, trace.ctx, () => core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]))
+    : core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+}
+
+/** Into guest `g` (the request it saw, and the response from `from` or `resp`), and its response phase. */
+function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | undefined, resp: WitResponse | undefined): number {
+  const core = g.core!;
+  const a = g.args;
+  if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
+  else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
+  if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
+  else lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
+  const t = state.trace;
+  return t
+    ? traceStage(g.spec.stage, 'response', t.request, t.ctx, () =>
+        core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]),
+      )
+    : core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+}
+
 /**
  * Adjacent synchronous stages fused into one call chain. The request is lowered once on
  * entry; each `next(request)` is copied from one stage's memory into the next stage's
@@ -186,19 +213,13 @@ export class FusedSegment implements Segment {
           state.entered.push({ guest: g, seen });
           continue;
         }
-        const a = g.args;
+        // The copy in runs this guest's cabi_realloc: it is under the guest's deadline too.
+        const ret = g.guard(callRequest, undefined, g, from, js, state.trace);
         if (from) {
-          copyRequest(from.mem, from.rec, core.mem, a, 0);
           const done = from;
           from = undefined;
           release(done);
-        } else {
-          lowerRequest(core.mem, js!, a, 0);
         }
-        const t = state.trace; // the closure is made only when stage calls are watched
-        const ret = t
-          ? traceStage(g.spec.stage, 'request', t.request, t.ctx, () => core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]))
-          : core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
         core.mem.refresh();
         const tag = core.mem.u8[ret + ACTION.tag];
         const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
@@ -241,24 +262,13 @@ export class FusedSegment implements Segment {
         current = g;
         deadline.enter(g.spec.timeoutMs ?? 0);
         const core = g.core!;
-        const a = g.args;
-        if ('js' in seen!) lowerRequest(core.mem, seen.js, a, 0);
-        else copyRequest(state.snap!, seen!.snap, core.mem, a, 0);
+        if (from?.guest) checkHop(from, 'response');
+        const ret = g.guard(callResponse, undefined, g, state, seen, from, resp);
         if (from) {
-          if (from.guest) checkHop(from, 'response');
-          copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
           const done = from;
           from = undefined;
           release(done);
-        } else {
-          lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
         }
-        const t = state.trace;
-        const ret = t
-          ? traceStage(g.spec.stage, 'response', t.request, t.ctx, () =>
-              core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]),
-            )
-          : core.onResponse!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
         core.mem.refresh();
         from = { guest: g, mem: core.mem, ret, rec: ret, post: core.postOnResponse };
       }

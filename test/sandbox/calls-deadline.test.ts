@@ -1,6 +1,6 @@
-// Work made of calls alone, with no loop anywhere, is interrupted at its deadline too (fuel
-// at the entries of recursive functions and of call trees that fan out: fuel-plan.ts), as
-// a loop is: 503 WITLINE_STAGE_TIMEOUT within deadline × 1.2 + 5 ms. Each guest would run
+// Work made of calls alone, with no loop anywhere, is interrupted at its deadline too, as a
+// loop is, by either mechanism (the watchdog: V8 checks for termination at function entries;
+// fuel: at the entries of recursive functions and of call trees that fan out, fuel-plan.ts): 503 WITLINE_STAGE_TIMEOUT within deadline × 1.2 + 5 ms. Each guest would run
 // for hours otherwise: a self-recursion that calls itself twice, 60 deep (2^60 calls); two
 // functions calling each other by tail call forever (no stack grows: it never overflows);
 // a chain of 40 functions each calling the next twice (2^40 calls, no cycle at all).
@@ -30,25 +30,29 @@ const guests = {
   'fan-out without a cycle': `${chain} ${watPassOnAfter('(call $f0)')}`,
 };
 
-async function serve(wat: string) {
+async function serve(wat: string, interrupt: 'watchdog' | 'fuel' = 'watchdog') {
   const component = await watComponent({ world: WORLD, wat: `(module ${WAT_ALLOC} (global $n (mut i32) (i32.const 0)) ${wat})` });
-  return pipeline([stage({ name: 'calls', component, timeoutMs: TIMEOUT })], { handler: () => ({ status: 200, body: 'handler' }) });
+  return pipeline([stage({ name: 'calls', component, timeoutMs: TIMEOUT, interrupt })], { handler: () => ({ status: 200, body: 'handler' }) });
 }
 
 for (const [name, wat] of Object.entries(guests)) {
-  it(`interrupts ${name} within the bound`, async () => {
-    const p = await serve(wat);
-    try {
-      await p.ready();
-      const { value: res, wallMs, ms } = await timed(() => p.inject({ url: '/' }));
-      expect(res.status).toBe(503);
-      expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: `stage 'calls' did not finish within ${TIMEOUT} ms` });
-      expect(wallMs).toBeGreaterThanOrEqual(TIMEOUT);
-      expect(ms).toBeLessThan(TIMEOUT * 1.2 + 5);
-    } finally {
-      await p.close();
-    }
-  }, 30_000);
+  it.each(['watchdog', 'fuel'] as const)(
+    `interrupts ${name} within the bound (interrupt: %s)`,
+    async (interrupt) => {
+      const p = await serve(wat, interrupt);
+      try {
+        await p.ready();
+        const { value: res, wallMs, ms } = await timed(() => p.inject({ url: '/' }));
+        expect(res.status).toBe(503);
+        expect(res.json()).toEqual({ error: 'WITLINE_STAGE_TIMEOUT', message: `stage 'calls' did not finish within ${TIMEOUT} ms` });
+        expect(wallMs).toBeGreaterThanOrEqual(TIMEOUT);
+        expect(ms).toBeLessThan(TIMEOUT * 1.2 + 5);
+      } finally {
+        await p.close();
+      }
+    },
+    30_000,
+  );
 }
 
 it('answers unbounded plain recursion with a trap (stack overflow), at once', async () => {

@@ -12,6 +12,7 @@ it.each([
   [{ maxMemoryBytes: 1000 }, 'maxMemoryBytes must be 0 or an integer from 65,536 to 4 GiB, got 1000'],
   [{ maxMemoryBytes: 2 ** 33 }, 'maxMemoryBytes must be 0 or an integer from 65,536 to 4 GiB'],
   [{ failurePolicy: 'sometimes' }, "failurePolicy must be 'closed' or 'open', got sometimes"],
+  [{ interrupt: 'signal' }, "interrupt must be 'watchdog' or 'fuel', got signal"],
   [{ timeoutMs: 100, pool: { timeoutMs: 200 } }, 'timeoutMs (100) and pool.timeoutMs (200) disagree: give one'],
 ])('refuses %j', (options, message) => {
   expect(() => stage({ component, ...(options as object) })).toThrow(
