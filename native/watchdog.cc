@@ -4,10 +4,10 @@
 // ordinary exception. Guests pay nothing: V8 already checks for interrupts at every Wasm
 // loop header and function entry (that is how Worker.terminate() stops a looping worker).
 //
-// Only Node-API is used, plus four non-inline V8 member functions declared by hand: their
+// Only Node-API is used, plus three non-inline V8 member functions declared by hand: their
 // mangled names (and calling convention: `this` first) have been the same for a decade, and
 // node exports them, so one build serves every Node version this package supports (checked
-// by test/sandbox/watchdog-loaded.test.ts on Node 20 and 26) without V8's headers, whose
+// by test/sandbox/watchdog-default.test.ts on Node 20 and 26) without V8's headers, whose
 // inline parts change between versions.
 #include <node_api.h>
 
@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -32,54 +33,107 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The JS thread's side of the state, one atomic word: guarded calls on its stack (depth),
+// a generation bumped by every call (so that the watchdog's compare-and-swap fails if any
+// call began or ended since it looked), and the two termination flags. The hot path (run)
+// takes no lock: one atomic add on entry, one on exit.
+constexpr uint64_t kDepth = 0xffff;
+constexpr uint64_t kFiring = 1ull << 16;      // the watchdog is deciding on the current call
+constexpr uint64_t kTerminated = 1ull << 17;  // ... it called TerminateExecution
+constexpr uint64_t kDone = 1ull << 18;        // ... and is done with it
+constexpr uint64_t kFlags = kFiring | kTerminated | kDone;
+constexpr uint64_t kGeneration = 1ull << 32;
+
+// The host-call word (after the slots, an Int32 in shared memory, which JS changes with Atomics):
+// 0 outside host calls, 1 inside one, kHostClosed once the watchdog is about to terminate
+// the call: a host call that finds it so does not begin (it throws the timeout itself).
+constexpr int32_t kHostClosed = 2;
+
 struct Watchdog {
   v8::Isolate* isolate = nullptr;
   napi_ref slots_buffer = nullptr;  // keeps the ArrayBuffer `slots` points into alive
-  // Written by JS: [0] the deadline, ms on performance.now()'s clock; [1] host calls in progress.
+  // Shared with JS (see host/deadline.ts): [0] the timeout of the stage running, ms
+  // (infinite: none); [1] the stage epoch, bumped by JS whenever a stage begins or ends;
+  // then the host-call word. JS reads no clock: the watchdog times each epoch itself.
   const double* slots = nullptr;
-  double origin_ms = 0;                // performance.now() at Clock's epoch
-  napi_ref error_class = nullptr;      // what a terminated call throws
-  std::chrono::microseconds tick{2000};
+  napi_ref error_class = nullptr;  // what a terminated call throws
 
-  std::mutex m;
+  std::atomic<uint64_t> state{0};
+  std::atomic<bool> parked{false};  // the thread waits for a call to begin
+  std::atomic<uint64_t> terminations{0};
+  // The watchdog thread's own: the epoch it last saw, and when it first saw it.
+  double seen_epoch = -1;
+  Clock::time_point seen_at;
+
+  std::mutex m;  // the watchdog thread's sleep, and open/stop
   std::condition_variable cv;
   std::thread thread;
-  int depth = 0;        // guarded calls on the JS thread's stack
-  bool parked = false;  // the thread waits for a call (no timed wake-ups while idle)
-  bool fired = false;   // TerminateExecution was called for the current outermost run
   bool stop = false;
-  uint64_t terminations = 0;
 
-  double now_ms() const {
-    return origin_ms + std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
-  }
-
-  double read(int slot) const {
+  double slot(int i) const {
     // JS stores each double with one aligned 8-byte write; read it as one.
-    uint64_t bits = __atomic_load_n(reinterpret_cast<const uint64_t*>(slots + slot), __ATOMIC_RELAXED);
+    uint64_t bits = __atomic_load_n(reinterpret_cast<const uint64_t*>(slots + i), __ATOMIC_SEQ_CST);
     double d;
     std::memcpy(&d, &bits, sizeof d);
     return d;
   }
 
+  int32_t* host_word() const { return reinterpret_cast<int32_t*>(const_cast<double*>(slots) + 2); }
+
+  void wake() {
+    std::lock_guard<std::mutex> lock(m);
+    cv.notify_one();
+  }
+
+  // While calls run, the thread looks every 1/20 of the running stage's timeout (1 to 50 ms):
+  // a stage is first seen within one look of its start, and stopped within timeout × 1.1 +
+  // one look. It never wakes while the JS thread makes no calls; at the default timeout
+  // (1 s) it wakes 20 times a second under load. (Looking every 2 ms cost a server pinned to
+  // one core 7%: each wake-up is a context switch on the JS thread's core.)
   void loop() {
     std::unique_lock<std::mutex> lock(m);
     while (!stop) {
-      if (depth == 0) {
-        parked = true;
-        cv.wait(lock, [this] { return stop || depth > 0; });
-        parked = false;
+      uint64_t s = state.load();
+      if ((s & kDepth) == 0 || (s & kFlags)) {
+        // Idle, or the running call is being terminated: until the next call begins (run wakes it).
+        parked.store(true);
+        if (state.load() == s) cv.wait(lock);
+        parked.store(false);
         continue;
       }
-      cv.wait_for(lock, tick);
-      // Under the lock: a run that has returned cannot be terminated (it takes the lock to
-      // leave). Not inside a host call: the next tick after it returns.
-      if (!stop && depth > 0 && !fired && read(1) == 0 && now_ms() > read(0)) {
-        fired = true;
-        terminations++;
-        isolate->TerminateExecution();
+      double timeout = slot(0), epoch = slot(1);
+      Clock::time_point now = Clock::now();
+      if (epoch != seen_epoch) {
+        seen_epoch = epoch;
+        seen_at = now;
+      } else if (now - seen_at > std::chrono::duration<double, std::milli>(timeout) && fire(s, epoch)) {
+        continue;
       }
+      // Between stages (no timeout: the frame's own code runs), look again soon: the next stage's start.
+      double look = timeout / 20;
+      look = look < 1 || timeout == std::numeric_limits<double>::infinity() ? 1 : look > 50 ? 50 : look;
+      cv.wait_for(lock, std::chrono::duration<double, std::milli>(look));
     }
+  }
+
+  // Terminate the call past its stage's timeout, if it is still the one running (`s`, the
+  // stage `epoch`) and not inside a host call. True once it is terminated.
+  bool fire(uint64_t s, double epoch) {
+    // Claim the call (fails if any call began or ended since `s`); the stage must not have changed either.
+    if (!state.compare_exchange_strong(s, s | kFiring)) return false;
+    int32_t open = 0;
+    if (slot(1) == epoch &&
+        __atomic_compare_exchange_n(host_word(), &open, kHostClosed, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+      terminations.fetch_add(1);
+      isolate->TerminateExecution();
+      state.fetch_or(kTerminated | kDone);
+      return true;
+    }
+    // Inside a host call (a termination must not land in the host's own bookkeeping), or
+    // the stage just ended: give the claim back, and look again at the next look.
+    uint64_t claimed = s | kFiring;
+    if (!state.compare_exchange_strong(claimed, s)) state.fetch_or(kDone);  // the call ended meanwhile: let it go
+    return false;
   }
 };
 
@@ -95,60 +149,43 @@ void cleanup(void* data) {
 
 void finalize(napi_env, void* data, void*) { delete static_cast<Watchdog*>(data); }
 
-Watchdog* watchdog_of(napi_env env) {
-  void* data = nullptr;
-  napi_get_instance_data(env, &data);
-  return static_cast<Watchdog*>(data);
-}
-
 napi_value throw_type_error(napi_env env, const char* message) {
   napi_throw_type_error(env, "WITLINE_WATCHDOG", message);
   return nullptr;
 }
 
-// open(slots: Float64Array(2), now: number, errorClass: new () => Error, tickMs: number).
+Watchdog* watchdog_of(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  void* data = nullptr;
+  napi_get_cb_info(env, info, argc, argv, nullptr, &data);
+  return static_cast<Watchdog*>(data);
+}
+
+// open(slots: Float64Array(3) over a SharedArrayBuffer, errorClass: new () => Error).
 // Opening again on the same thread (another copy of the module) re-points the watchdog.
 napi_value open(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  size_t argc = 2;
+  napi_value argv[2];
+  Watchdog* w = watchdog_of(env, info, &argc, argv);
   bool typed = false;
-  if (argc == 4) napi_is_typedarray(env, argv[0], &typed);
-  if (!typed) return throw_type_error(env, "open(slots: Float64Array, now: number, errorClass, tickMs)");
+  if (argc == 2) napi_is_typedarray(env, argv[0], &typed);
+  if (!typed) return throw_type_error(env, "open(slots: Float64Array, errorClass)");
   napi_typedarray_type type;
   size_t length;
   void* data;
   napi_value buffer;
   size_t offset;
   napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &offset);
-  if (type != napi_float64_array || length < 2) return throw_type_error(env, "the slots must be a Float64Array of 2");
-  double now, tick_ms;
-  napi_get_value_double(env, argv[1], &now);
-  napi_get_value_double(env, argv[3], &tick_ms);
-
-  Watchdog* w = watchdog_of(env);
-  bool fresh = !w;
-  if (fresh) {
-    w = new Watchdog();
-    w->isolate = v8::Isolate::GetCurrent();
-  }
+  if (type != napi_float64_array || length < 3) return throw_type_error(env, "the slots must be a Float64Array of 3");
+  if (w->state.load() & kDepth) return throw_type_error(env, "the watchdog cannot be re-opened inside a guarded call");
   {
     std::lock_guard<std::mutex> lock(w->m);
-    if (w->depth > 0) return throw_type_error(env, "the watchdog cannot be re-opened inside a guarded call");
     if (w->slots_buffer) napi_delete_reference(env, w->slots_buffer);
     if (w->error_class) napi_delete_reference(env, w->error_class);
     w->slots = static_cast<const double*>(data);
     napi_create_reference(env, buffer, 1, &w->slots_buffer);
-    napi_create_reference(env, argv[2], 1, &w->error_class);
-    w->origin_ms = now - std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
-    w->tick = std::chrono::microseconds(static_cast<int64_t>(tick_ms * 1000));
+    napi_create_reference(env, argv[1], 1, &w->error_class);
   }
-  if (fresh) {
-    napi_set_instance_data(env, w, finalize, nullptr);
-    // Stopped (and joined) before the isolate goes: a worker thread's watchdog ends with it.
-    napi_add_env_cleanup_hook(env, cleanup, w);
-    w->thread = std::thread([w] { w->loop(); });
-  }
+  if (!w->thread.joinable()) w->thread = std::thread([w] { w->loop(); });
   return nullptr;
 }
 
@@ -157,27 +194,22 @@ napi_value open(napi_env env, napi_callback_info info) {
 napi_value run(napi_env env, napi_callback_info info) {
   napi_value argv[16];
   size_t argc = 16;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Watchdog* w = watchdog_of(env);
-  if (!w) return throw_type_error(env, "the watchdog of this thread is not open");
+  Watchdog* w = watchdog_of(env, info, &argc, argv);
+  if (!w->slots) return throw_type_error(env, "the watchdog of this thread is not open");
   if (argc < 2) return throw_type_error(env, "run(fn, thisArg, ...args)");
-  {
-    std::lock_guard<std::mutex> lock(w->m);
-    w->depth++;
-    if (w->parked) w->cv.notify_one();
-  }
+  w->state.fetch_add(kGeneration + 1);
+  if (w->parked.load()) w->wake();
   napi_value result = nullptr;
   napi_status status = napi_call_function(env, argv[1], argv[0], argc - 2, argv + 2, &result);
-  bool fired;
-  {
-    std::lock_guard<std::mutex> lock(w->m);
-    w->depth--;
-    fired = w->fired;
-    w->fired = false;
-  }
-  if (!fired) return status == napi_ok ? result : nullptr;  // a pending exception propagates
-  // Terminated (or asked to be just as the call returned): resume JS, and report a timeout
-  // only if the call did not finish.
+  uint64_t s = w->state.fetch_sub(1);
+  if (!(s & kFiring)) return status == napi_ok ? result : nullptr;  // a pending exception propagates
+  // The watchdog claimed this call: wait until it decided, then resume JS (and reopen host
+  // calls). A call that finished all the same returns its result.
+  while (!(w->state.load() & kDone)) std::this_thread::yield();
+  bool terminated = w->state.load() & kTerminated;
+  w->state.fetch_and(~kFlags);
+  if (!terminated) return status == napi_ok ? result : nullptr;
+  __atomic_store_n(w->host_word(), 0, __ATOMIC_SEQ_CST);
   w->isolate->CancelTerminateExecution();
   if (status == napi_ok) return result;
   napi_value ignored, ctor, error;
@@ -189,25 +221,27 @@ napi_value run(napi_env env, napi_callback_info info) {
 }
 
 // terminations(): how many calls this thread's watchdog has stopped.
-napi_value terminations(napi_env env, napi_callback_info) {
-  Watchdog* w = watchdog_of(env);
-  uint64_t n = 0;
-  if (w) {
-    std::lock_guard<std::mutex> lock(w->m);
-    n = w->terminations;
-  }
+napi_value terminations(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  Watchdog* w = watchdog_of(env, info, &argc, nullptr);
   napi_value out;
-  napi_create_double(env, static_cast<double>(n), &out);
+  napi_create_double(env, static_cast<double>(w->terminations.load()), &out);
   return out;
 }
 
 }  // namespace
 
 NAPI_MODULE_INIT() {
+  // One per thread (Node-API calls this once per environment); its thread starts at open.
+  auto* w = new Watchdog();
+  w->isolate = v8::Isolate::GetCurrent();
+  napi_set_instance_data(env, w, finalize, nullptr);
+  // Stopped (and joined) before the isolate goes: a worker thread's watchdog ends with it.
+  napi_add_env_cleanup_hook(env, cleanup, w);
   napi_property_descriptor props[] = {
-      {"open", nullptr, open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"run", nullptr, run, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"terminations", nullptr, terminations, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"open", nullptr, open, nullptr, nullptr, nullptr, napi_enumerable, w},
+      {"run", nullptr, run, nullptr, nullptr, nullptr, napi_enumerable, w},
+      {"terminations", nullptr, terminations, nullptr, nullptr, nullptr, napi_enumerable, w},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -40,23 +40,42 @@ class DeadlineExceededError extends Error {
   }
 }
 
+// The slots of DEADLINE_SLOTS.
+const TIMEOUT = 0;
+const EPOCH = 1;
+
 /**
  * One per thread, whatever copies of this module the thread loaded (a bundle and its
  * source, say): the watchdog watches one set of slots and throws one class.
  */
-const shared: { slots: Float64Array; DeadlineExceeded: typeof DeadlineExceededError } = ((globalThis as any)[Symbol.for('witline.deadline')] ??= {
-  slots: new Float64Array([Infinity, 0]),
-  DeadlineExceeded: DeadlineExceededError,
-});
+const shared: { slots: Float64Array; host: Int32Array; DeadlineExceeded: typeof DeadlineExceededError } = ((globalThis as any)[
+  Symbol.for('witline.deadline')
+] ??= (() => {
+  // Shared memory: the watchdog thread reads the slots and changes the host-call word too.
+  const buffer = new SharedArrayBuffer(32);
+  const slots = new Float64Array(buffer, 0, 3);
+  slots[TIMEOUT] = Infinity;
+  return { slots, host: new Int32Array(buffer, 16, 1), DeadlineExceeded: DeadlineExceededError };
+})());
 
 /**
- * This thread's deadline state, shared with its watchdog thread (which reads it without
- * a lock: each slot is one aligned 8-byte store). Slot 0: the deadline of the call running,
- * in `performance.now()` ms (Infinity: none). Slot 1: host calls in progress, which the
- * watchdog waits out, so that a termination never lands halfway through the host's own
- * bookkeeping (a kv write, a log line): it lands in guest code, or right after the host call returns.
+ * This thread's deadline state, shared with its watchdog thread, which reads it without a
+ * lock (each slot is one aligned 8-byte store). `[TIMEOUT]`: the timeout of the stage call
+ * running, ms (Infinity: none); `[EPOCH]`: bumped whenever a stage call begins or ends. No
+ * clock is read to begin a call (a `performance.now()` is ~50 ns, and a request begins a
+ * dozen): whoever enforces the deadline times each epoch from when it first sees it. The
+ * 8 bytes after them are {@link HOST_CALL}.
  */
 export const DEADLINE_SLOTS = shared.slots;
+
+/**
+ * The host-call word: 0 outside host calls, 1 inside one, {@link HOST_CLOSED} once the
+ * watchdog is about to terminate the call. The watchdog terminates only after closing it
+ * (a compare-and-swap from 0), so a termination never lands halfway through the host's
+ * own bookkeeping (a kv write, a log line); a host call that finds it closed does not begin.
+ */
+const HOST_CALL = shared.host;
+const HOST_CLOSED = 2;
 
 /** Thrown past the deadline (by fuel's interrupt, or by the watchdog's frame); guests turn it into `WITLINE_STAGE_TIMEOUT`. */
 export const DeadlineExceeded = shared.DeadlineExceeded;
@@ -72,9 +91,9 @@ export type Guard = <T>(fn: (this: any, ...args: any[]) => T, self: unknown, a?:
 export const unguarded: Guard = (fn, self, a, b, c, d, e, f) => fn.call(self, a, b, c, d, e, f);
 
 /**
- * Wrap each host function of an imports object so that the watchdog waits until it returns
- * (slot 1 of {@link DEADLINE_SLOTS}). A host call runs for a bounded time (the kv store has
- * limits, an async store is awaited elsewhere), so the wait is bounded too.
+ * Wrap each host function of an imports object so that the watchdog never terminates a call
+ * inside it ({@link HOST_CALL}). A host call runs for a bounded time (the kv store has
+ * limits, an async store is awaited elsewhere), so the watchdog's wait is bounded too.
  */
 export function shielded<T extends object>(imports: T): T {
   const out: Record<string, unknown> = {};
@@ -82,11 +101,13 @@ export function shielded<T extends object>(imports: T): T {
     if (typeof value === 'function') {
       const f = value as (...args: unknown[]) => unknown;
       out[name] = function (this: unknown, ...args: unknown[]) {
-        DEADLINE_SLOTS[1]++;
+        const was = Atomics.compareExchange(HOST_CALL, 0, 0, 1);
+        if (was === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
+        if (was !== 0) return f.apply(this, args); // inside another host call (none nests today)
         try {
           return f.apply(this, args);
         } finally {
-          DEADLINE_SLOTS[1]--;
+          Atomics.store(HOST_CALL, 0, 0);
         }
       };
     } else {
@@ -97,21 +118,35 @@ export function shielded<T extends object>(imports: T): T {
 }
 
 export class Deadline {
-  /** Begin a guest call that may run `timeoutMs` (0: no deadline). Returns the outer deadline, for {@link leave}. */
+  // Fuel's view of the epoch: which one it last saw, and when (see interrupt).
+  #epoch = -1;
+  #since = 0;
+
+  /** Begin a guest call that may run `timeoutMs` (0: no deadline). Returns the outer timeout, for {@link leave}. */
   enter(timeoutMs: number): number {
-    const outer = DEADLINE_SLOTS[0];
-    DEADLINE_SLOTS[0] = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
+    const outer = DEADLINE_SLOTS[TIMEOUT];
+    DEADLINE_SLOTS[TIMEOUT] = timeoutMs > 0 ? timeoutMs : Infinity;
+    DEADLINE_SLOTS[EPOCH]++;
     return outer;
   }
 
-  /** End the call: restore what {@link enter} returned. */
+  /** End the call: restore what {@link enter} returned (an outer call's time starts over: such nesting is rare). */
   leave(outer: number): void {
-    DEADLINE_SLOTS[0] = outer;
+    DEADLINE_SLOTS[TIMEOUT] = outer;
+    DEADLINE_SLOTS[EPOCH]++;
   }
 
-  /** The imported function: the next slice of fuel, or a throw past the deadline. */
+  /**
+   * The imported function: the next slice of fuel, or a throw past the deadline. The first
+   * slice a stage call runs out of starts its clock, so a call is stopped within its timeout
+   * plus two slices.
+   */
   readonly interrupt = (): number => {
-    if (performance.now() > DEADLINE_SLOTS[0]) {
+    const now = performance.now();
+    if (DEADLINE_SLOTS[EPOCH] !== this.#epoch) {
+      this.#epoch = DEADLINE_SLOTS[EPOCH];
+      this.#since = now;
+    } else if (now - this.#since > DEADLINE_SLOTS[TIMEOUT]) {
       // Any further slice of the same call throws again (a guest cannot catch its way out).
       throw new DeadlineExceeded();
     }

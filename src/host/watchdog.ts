@@ -10,22 +10,18 @@ import { DEADLINE_SLOTS, DeadlineExceeded, type Guard } from './deadline.js';
  * past the deadline in {@link DEADLINE_SLOTS}, and `run(fn, self, ...args)`, the native
  * frame where that termination becomes a {@link DeadlineExceeded}. Chosen over fuel for
  * the main thread because guests run unmodified: fuel's counter costs 2–12% of a guest's
- * time; the watchdog costs a native call per guarded call and wakes every
- * {@link WATCHDOG_TICK_MS} ms while calls run (and never while the thread is idle).
+ * time; the watchdog costs a native call per guarded call (~100 ns), and its thread sleeps
+ * until the deadline of the call running (so, with calls of one timeout, it wakes about
+ * once per timeout, and never while the thread is idle): a thread woken every few ms
+ * would cost a server pinned to one core a context switch each time (measured: +7%).
  * A node:vm timeout does the same but starts a thread per call (75–500 µs).
  */
 
 interface Native {
-  open(slots: Float64Array, now: number, errorClass: new () => Error, tickMs: number): void;
+  open(slots: Float64Array, errorClass: new () => Error): void;
   run: Guard;
   terminations(): number;
 }
-
-/**
- * How often the watchdog looks at the clock while a call runs: a call is stopped at most
- * this much after its deadline (plus the OS's wake-up latency).
- */
-export const WATCHDOG_TICK_MS = 2;
 
 /** The addon, where node-gyp puts it: found from this file upwards (src/host/ in a checkout, dist/ when built). */
 const ADDON = join('build', 'Release', 'witline_watchdog.node');
@@ -50,7 +46,7 @@ export function watchdog(): Native | undefined {
       const path = addonPath();
       if (!path) throw new Error(`${ADDON} was not found (npm ci builds it with node-gyp)`);
       const n = createRequire(import.meta.url)(path) as Native;
-      n.open(DEADLINE_SLOTS, performance.now(), DeadlineExceeded, WATCHDOG_TICK_MS);
+      n.open(DEADLINE_SLOTS, DeadlineExceeded);
       native = n;
     } catch (err) {
       native = null;

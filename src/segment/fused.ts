@@ -9,6 +9,7 @@ import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
+import { unguarded, type Deadline, type Guard } from '../host/deadline.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
@@ -41,6 +42,13 @@ export interface FusedState {
   snap: HostMemory | undefined;
   /** Set while stage calls are watched (core/trace.ts): the request entering the segment and its context. */
   trace?: { request: WitRequest; ctx: RequestContext | undefined };
+  /**
+   * While a phase runs: the guest whose deadline is running (to blame for a failure) and the
+   * value in flight (to release). Kept here, not in locals, because a call the watchdog
+   * terminates unwinds the whole phase, and only the frame around it can clean up.
+   */
+  running?: Guest;
+  from?: Held;
 }
 
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
@@ -57,6 +65,23 @@ function checkHop(v: Held, kind: 'request' | 'response'): void {
 
 function release(v: Held | undefined): void {
   if (v) v.post?.(v.ret);
+}
+
+/** Release the value in flight: its post-return is its guest's code, run under that guest's deadline. */
+function releaseHeld(state: FusedState, deadline: Deadline, current: Guest): void {
+  const v = state.from!;
+  state.from = undefined;
+  if (!v.post) return;
+  const owner = v.guest!;
+  if (owner !== current) {
+    state.running = owner;
+    deadline.enter(owner.spec.timeoutMs ?? 0);
+  }
+  v.post(v.ret);
+  if (owner !== current) {
+    state.running = current;
+    deadline.enter(current.spec.timeoutMs ?? 0);
+  }
 }
 
 /**
@@ -80,7 +105,7 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
   return blamed.fail(err);
 }
 
-/** Into guest `g` (a copy from `from`, or lowered from `js`), and its request phase: the guest's own work, under its deadline. */
+/** Into guest `g` (a copy from `from`, or lowered from `js`), and its request phase. */
 function callRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined, trace: FusedState['trace']): number {
   const core = g.core!;
   const a = g.args;
@@ -122,6 +147,8 @@ export class FusedSegment implements Segment {
   readonly stages: readonly string[];
   readonly #call: CallContext;
   readonly #needsSnapshot: boolean;
+  // The watchdog's frame when a stage uses it (a stage with fuel or no deadline is fine inside it too).
+  readonly #guard: Guard;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
   readonly #spare: HostMemory[] = [];
 
@@ -132,6 +159,7 @@ export class FusedSegment implements Segment {
     this.#call = call;
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
+    this.#guard = guests.find((g) => g.guard !== unguarded)?.guard ?? unguarded;
   }
 
   describe(): SegmentDescription {
@@ -192,59 +220,73 @@ export class FusedSegment implements Segment {
    * when no stage passed a request on (the input goes on unchanged). Guests must be live.
    */
   runRequest<Q, R>(state: FusedState, origin: WitRequest | Held, exitNext: Exit<Q>, exitAnswer: Exit<R>): { next: Q | undefined } | { respond: R } {
-    const js = 'mem' in origin ? undefined : origin;
-    let from: Held | undefined = 'mem' in origin ? origin : undefined;
-    let current = this.guests[0];
-    // sandbox: each stage's own deadline from its first instruction (its cabi_realloc) to its result.
+    return this.#phase(state, this.#requestPhase<Q, R>, state, origin, exitNext, exitAnswer);
+  }
+
+  /**
+   * Run a phase in one guarded frame (the watchdog's, for a stage that uses it: one native
+   * call per phase, not per stage), each stage under its own deadline; a failure anywhere
+   * (a trap, an invalid value, a timeout, which unwinds the phase) blames the guest running
+   * and releases the value in flight.
+   */
+  #phase<T>(state: FusedState, body: (...args: any[]) => T, a: unknown, b: unknown, c: unknown, d: unknown): T {
     const deadline = this.#call.deadline;
     const outer = deadline.enter(0);
+    state.running = undefined;
+    state.from = undefined;
     try {
-      for (const g of this.guests) {
-        current = g;
-        deadline.enter(g.spec.timeoutMs ?? 0);
-        const core = g.core!;
-        const { request: hasRequest, response: hasResponse } = g.spec.phases;
-        let seen: Seen | undefined;
-        if (hasResponse) {
-          if (!from) seen = { js: js! };
-          else seen = { snap: from.mem === state.snap ? from.rec : state.snap!.takeRequest(from.mem, from.rec, g.args) };
-        }
-        if (!hasRequest) {
-          state.entered.push({ guest: g, seen });
-          continue;
-        }
-        // The copy in runs this guest's cabi_realloc: it is under the guest's deadline too.
-        const ret = g.guard(callRequest, undefined, g, from, js, state.trace);
-        if (from) {
-          const done = from;
-          from = undefined;
-          release(done);
-        }
-        core.mem.refresh();
-        const tag = core.mem.u8[ret + ACTION.tag];
-        const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
-        // A stage answered: the response phase of the segment's earlier stages runs from its memory.
-        if (tag === ACTION.respond) return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
-        if (tag !== ACTION.next) {
-          from = step;
-          throw new AbiError(`invalid action discriminant ${tag}`);
-        }
-        state.entered.push({ guest: g, seen });
-        from = step;
-        if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
-      }
-      if (!from?.guest) return { next: undefined };
-      const last = from;
-      current = last.guest!;
-      const out = exitNext(last);
-      from = undefined;
-      release(last);
-      return { next: out };
+      return this.#guard(body, this, a, b, c, d);
     } catch (err) {
-      return fail(err, current, from);
+      return fail(err, state.running ?? this.guests[0], state.from);
     } finally {
+      state.running = undefined;
+      state.from = undefined;
       deadline.leave(outer);
     }
+  }
+
+  #requestPhase<Q, R>(state: FusedState, origin: WitRequest | Held, exitNext: Exit<Q>, exitAnswer: Exit<R>): { next: Q | undefined } | { respond: R } {
+    const js = 'mem' in origin ? undefined : origin;
+    state.from = 'mem' in origin ? origin : undefined;
+    const deadline = this.#call.deadline;
+    for (const g of this.guests) {
+      // sandbox: each stage's own deadline from its first instruction (its cabi_realloc) to its result.
+      state.running = g;
+      deadline.enter(g.spec.timeoutMs ?? 0);
+      const core = g.core!;
+      const { request: hasRequest, response: hasResponse } = g.spec.phases;
+      const from = state.from;
+      let seen: Seen | undefined;
+      if (hasResponse) {
+        if (!from) seen = { js: js! };
+        else seen = { snap: from.mem === state.snap ? from.rec : state.snap!.takeRequest(from.mem, from.rec, g.args) };
+      }
+      if (!hasRequest) {
+        state.entered.push({ guest: g, seen });
+        continue;
+      }
+      const ret = callRequest(g, from, js, state.trace);
+      if (from) releaseHeld(state, deadline, g);
+      core.mem.refresh();
+      const tag = core.mem.u8[ret + ACTION.tag];
+      const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
+      state.from = step;
+      // A stage answered: the response phase of the segment's earlier stages runs from its memory.
+      if (tag === ACTION.respond) {
+        state.from = undefined;
+        return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
+      }
+      if (tag !== ACTION.next) throw new AbiError(`invalid action discriminant ${tag}`);
+      state.entered.push({ guest: g, seen });
+      if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
+    }
+    const last = state.from;
+    if (!last?.guest) return { next: undefined };
+    state.running = last.guest;
+    deadline.enter(last.guest.spec.timeoutMs ?? 0);
+    const out = exitNext(last);
+    releaseHeld(state, deadline, last.guest);
+    return { next: out };
   }
 
   /**
@@ -252,37 +294,32 @@ export class FusedSegment implements Segment {
    * or host memory (`from`) or as JS (`resp`). Undefined when no stage ran (unchanged).
    */
   runResponse<R>(state: FusedState, from: Held | undefined, resp: WitResponse | undefined, exit: Exit<R>): R | undefined {
-    let current = from?.guest ?? state.entered[0]?.guest;
+    return this.#phase(state, this.#responsePhase<R>, state, from, resp, exit);
+  }
+
+  #responsePhase<R>(state: FusedState, origin: Held | undefined, resp: WitResponse | undefined, exit: Exit<R>): R | undefined {
     const deadline = this.#call.deadline;
-    const outer = deadline.enter(0);
-    try {
-      for (let i = state.entered.length - 1; i >= 0; i--) {
-        const { guest: g, seen } = state.entered[i];
-        if (!g.spec.phases.response) continue;
-        current = g;
-        deadline.enter(g.spec.timeoutMs ?? 0);
-        const core = g.core!;
-        if (from?.guest) checkHop(from, 'response');
-        const ret = g.guard(callResponse, undefined, g, state, seen, from, resp);
-        if (from) {
-          const done = from;
-          from = undefined;
-          release(done);
-        }
-        core.mem.refresh();
-        from = { guest: g, mem: core.mem, ret, rec: ret, post: core.postOnResponse };
-      }
-      if (!from?.guest) return undefined;
-      const last = from;
-      current = last.guest!;
-      const out = exit(last);
-      from = undefined;
-      release(last);
-      return out;
-    } catch (err) {
-      return fail(err, current!, from);
-    } finally {
-      deadline.leave(outer);
+    state.from = origin;
+    state.running = origin?.guest ?? state.entered[0]?.guest;
+    for (let i = state.entered.length - 1; i >= 0; i--) {
+      const { guest: g, seen } = state.entered[i];
+      if (!g.spec.phases.response) continue;
+      state.running = g;
+      deadline.enter(g.spec.timeoutMs ?? 0);
+      const core = g.core!;
+      const from = state.from;
+      if (from?.guest) checkHop(from, 'response');
+      const ret = callResponse(g, state, seen!, from, resp);
+      if (from) releaseHeld(state, deadline, g);
+      core.mem.refresh();
+      state.from = { guest: g, mem: core.mem, ret, rec: ret, post: core.postOnResponse };
     }
+    const last = state.from;
+    if (!last?.guest) return undefined;
+    state.running = last.guest;
+    deadline.enter(last.guest.spec.timeoutMs ?? 0);
+    const out = exit(last);
+    releaseHeld(state, deadline, last.guest);
+    return out;
   }
 }
