@@ -81,6 +81,8 @@ export function instantiateDirect(
   host: HostServices,
   /** Replace some of the imports (a stage whose kv calls suspend); the memory is known once the instance exists. */
   adapt?: (imports: WebAssembly.Imports, memory: () => GuestMemory) => WebAssembly.Imports,
+  /** Whether the watchdog may terminate its calls (coreImports). */
+  watched = true,
 ): { core: CoreExports; configure?: (pairs: ReadonlyArray<readonly [string, string]>) => string | undefined } {
   let mem: GuestMemory | undefined;
   const memory = () => {
@@ -89,7 +91,7 @@ export function instantiateDirect(
     mem.refresh();
     return mem;
   };
-  const imports = { ...coreImports(stage, granted, host, memory), ...host.call.deadline.imports() };
+  const imports = { ...coreImports(stage, granted, host, memory, watched), ...host.call.deadline.imports() };
   const instance = new WebAssembly.Instance(plan.module, adapt ? adapt(imports, memory) : imports);
   const ex = instance.exports as Record<string, any>;
   const at = (ref: { name: string } | undefined) => (ref ? ex[ref.name] : undefined);

@@ -168,7 +168,8 @@ export class Guest {
     let made;
     try {
       // Guarded here as well as around the whole: the watchdog's timeout must reach these catches.
-      made = this.guard(instantiateDirect, undefined, plan, this.spec.component, stage, capabilities, host);
+      const watched = this.guard !== unguarded;
+      made = this.guard(() => instantiateDirect(plan, this.spec.component, stage, capabilities, host, undefined, watched), undefined);
     } catch (err) {
       throw new ComponentLoadError(`stage '${stage}' failed to instantiate: ${(err as Error).message}`, { cause: err });
     }
@@ -190,7 +191,7 @@ export class Guest {
             if (!m) throw new Error(`missing core module ${name}`);
             return m;
           },
-          hostImports(stage, capabilities, host),
+          hostImports(stage, capabilities, host, this.guard !== unguarded),
           recorder.instantiateCore,
         ),
       );

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FUEL_SLICE, SANDBOX_IMPORT } from '../host/deadline.js';
-import { ComponentLoadError } from '../core/errors.js';
 import { chargedAtEntry } from './fuel-plan.js';
+import { capMemories } from './memory-cap.js';
 
 /**
  * The load-time rewrite of a guest's core modules that makes it a sandbox:
@@ -11,17 +11,15 @@ import { chargedAtEntry } from './fuel-plan.js';
  *   entered from outside the module or fans out past a budget (`fuel-plan.ts`: exactly
  *   where a guest could run without bound), spends fuel; when the slice is spent, the imported interrupt
  *   (`host/deadline.ts`) refills it or throws past the call's deadline. See {@link addFuel}.
- * - **Memory cap.** A memory the module defines gets a maximum of `maxMemoryBytes` (rounded
- *   down to pages), so `memory.grow` past it returns -1, as the Wasm spec says for a grow
- *   past the maximum. Memories a module imports are defined by another core module of the
- *   same component (jco wires them so), which is rewritten too; the rewrite refuses a module
- *   whose own memory starts above the cap.
+ * - **Memory cap.** A memory the module defines gets a maximum of `maxMemoryBytes`, so
+ *   `memory.grow` past it returns -1: a byte-level edit of the memory section
+ *   (`memory-cap.ts`), made before fuel, which alone needs binaryen.
  *
  * Run once per component and settings; the result is cached (`component/sandboxed.ts`).
  */
 
 /** Bumped when the rewrite changes: part of the cache key of rewritten modules. */
-export const REWRITE_VERSION = 5;
+export const REWRITE_VERSION = 6;
 
 export interface SandboxSettings {
   /** Insert fuel (and the interrupt import). */
@@ -30,7 +28,6 @@ export interface SandboxSettings {
   maxMemoryBytes: number;
 }
 
-const PAGE = 65536;
 // The internal names binaryen gives what the rewrite adds; `log_execution` is the pass's own.
 const TICK = 'log_execution';
 const FUEL = 'witline$fuel';
@@ -53,12 +50,14 @@ export function rewriterVersion(): string {
 
 /** Rewrite one core module; `name` is for errors. */
 export async function rewriteCore(bytes: Uint8Array, settings: SandboxSettings, name: string): Promise<Uint8Array> {
+  // The cap is a byte-level edit (memory-cap.ts); only fuel needs binaryen.
+  if (settings.maxMemoryBytes > 0) bytes = capMemories(bytes, settings.maxMemoryBytes, name);
+  if (!settings.fuel) return bytes;
   const b = await binaryen();
   const m = b.readBinary(bytes);
   try {
     m.setFeatures(features(b));
-    if (settings.maxMemoryBytes > 0 && m.hasMemory()) capMemory(b, m, settings.maxMemoryBytes, name);
-    if (!settings.fuel || m.getNumFunctions() === 0) return m.emitBinary();
+    if (m.getNumFunctions() === 0) return m.emitBinary();
     const fueled = addFuel(b, m);
     if (!fueled) {
       addFuelByPass(b, m);
@@ -96,31 +95,6 @@ function features(b: Binaryen): number {
     f.BulkMemoryOpt |
     f.CallIndirectOverlong
   );
-}
-
-interface DataSegments {
-  getNumDataSegments(): number;
-  getDataSegmentInfo(ref: number): { name: string; offset: number | null; data: ArrayBuffer; passive: boolean };
-}
-
-function capMemory(b: Binaryen, m: InstanceType<Binaryen['Module']>, maxBytes: number, name: string): void {
-  const info = m.getMemoryInfo();
-  if (info.module) return; // imported: defined (and capped) by the module it comes from
-  const cap = Math.floor(maxBytes / PAGE);
-  if (info.initial > cap) throw new ComponentLoadError(`${name}: its memory starts at ${info.initial * PAGE} bytes, above maxMemoryBytes (${maxBytes})`);
-  const max = info.max === undefined ? cap : Math.min(info.max, cap);
-  // setMemory replaces the data segments too: hand the module's own back, unchanged.
-  // (binaryen.js has these; its typings lag: the offset is a constant's value, the data a copy.)
-  const data = m as unknown as DataSegments;
-  const segments = [];
-  for (let i = 0; i < data.getNumDataSegments(); i++) {
-    const info = data.getDataSegmentInfo(m.getDataSegmentByIndex(i));
-    const offset = info.offset === null ? 0 : m.i32.const(info.offset);
-    segments.push({ name: info.name, offset, data: new Uint8Array(info.data), passive: info.passive });
-  }
-  // Same internal name ("0", binaryen's for the first memory): exports refer to it by name and stay.
-  m.setMemory(info.initial, max, null, segments, info.shared, info.is64, '0');
-  void b;
 }
 
 /**
