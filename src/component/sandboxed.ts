@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Transpiled } from './cache.js';
 import { rewriteCore, rewriterVersion, type SandboxSettings } from './sandbox.js';
+import { usesTailCalls } from './tail-calls.js';
 
 /**
  * A component's core modules as the sandbox rewrote them (`sandbox.ts`), cached with its
@@ -12,6 +13,23 @@ import { rewriteCore, rewriterVersion, type SandboxSettings } from './sandbox.js
  */
 
 const memo = new Map<string, Promise<Transpiled>>();
+const tails = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether any core module of the component may make a tail call (tail-calls.ts: the
+ * watchdog cannot stop those on every Node version, so such a stage takes fuel). Read from
+ * the transpile output once per component and process.
+ */
+export function makesTailCalls(component: Transpiled): Promise<boolean> {
+  let p = tails.get(component.dir);
+  if (!p) {
+    p = Promise.all([...component.cores.keys()].map(async (n) => usesTailCalls(await readFile(join(component.dir, n))) !== false)).then((m) =>
+      m.includes(true),
+    );
+    tails.set(component.dir, p);
+  }
+  return p;
+}
 
 function keyOf(settings: SandboxSettings): string {
   return createHash('sha256').update(rewriterVersion()).update(JSON.stringify(settings)).digest('hex').slice(0, 16);

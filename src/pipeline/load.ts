@@ -1,7 +1,7 @@
 import { readComponent } from '../component/load.js';
 import { transpileCached } from '../component/cache.js';
 import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
-import { sandboxed } from '../component/sandboxed.js';
+import { makesTailCalls, sandboxed } from '../component/sandboxed.js';
 import { requireJspi } from '../component/features.js';
 import type { LiftLimits } from '../abi/lift.js';
 import { Guest, type Binding } from '../component/guest.js';
@@ -51,7 +51,7 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
   // sandbox: this thread enforces the deadline unless a pool does (it terminates its workers
   // instead); a stage waiting on an async store without JSPI is pooled (placement()).
   const pooled = resolvePool(s.pool) !== undefined || (asyncKv && !suspend);
-  const interrupt = s.timeoutMs > 0 && !pooled ? interruptOf(s, suspend) : undefined;
+  const interrupt = s.timeoutMs > 0 && !pooled ? interruptOf(s, suspend, await makesTailCalls(transpiled)) : undefined;
   const component = await sandboxed(transpiled, { fuel: interrupt === 'fuel', maxMemoryBytes: s.maxMemoryBytes });
   const guest = await Guest.create({
     stage: s.name,
@@ -72,10 +72,11 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
 
 /**
  * How this thread stops the stage's guest past its deadline: the watchdog where it loaded,
- * else fuel; fuel for a guest that suspends (its resumed calls run outside the watchdog's frame).
+ * else fuel; fuel for a guest that suspends (its resumed calls run outside the watchdog's
+ * frame) and for one that makes tail calls (V8 does not always check for interrupts on them).
  */
-function interruptOf(s: Stage, suspend: boolean): Interrupt {
-  if (suspend) return 'fuel';
+function interruptOf(s: Stage, suspend: boolean, tailCalls: boolean): Interrupt {
+  if (suspend || tailCalls) return 'fuel';
   if (s.interrupt === 'fuel') return 'fuel';
   if (watchdog()) return 'watchdog';
   if (s.interrupt === 'watchdog') {
