@@ -12,7 +12,7 @@ const module = (memory: number[]) => new Uint8Array([...PRE, 0x05, memory.length
 const PAGE = 65536;
 
 function grows(bytes: Uint8Array, pages: number): number {
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>));
   return (exports.grow as (n: number) => number)(pages);
 }
 
