@@ -4,7 +4,9 @@
 //   node bench/matrix.mjs hops                     (npm run bench:hops)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
 import { node26 } from '../scripts/node26.mjs';
+import { canPin } from './http/servers.mjs';
 
 const [which, ...rest] = process.argv.slice(2);
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
@@ -18,7 +20,11 @@ let failed = false;
 for (const node of [process.execPath, node26()]) {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`\n== bench ${which} on Node ${version}`);
-  const r = spawnSync(node, argv, { stdio: 'inherit' });
+  // bench/hops times CPU in one process: pinned to one core (as the HTTP bench pins its
+  // servers), it is not moved between cores mid-measurement, which on a shared 2-core machine
+  // varied its numbers by ±10%. The HTTP bench pins its own processes.
+  const pin = which === 'hops' && canPin(cpus().length);
+  const r = pin ? spawnSync('taskset', ['-c', '1', node, ...argv], { stdio: 'inherit' }) : spawnSync(node, argv, { stdio: 'inherit' });
   failed ||= r.status !== 0;
 }
 process.exit(failed ? 1 : 0);

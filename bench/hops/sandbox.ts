@@ -62,7 +62,8 @@ export async function sandboxCost() {
     }
   }
   const samples = new Map<string, number[]>();
-  const reps = Math.max(REPS, 7);
+  // More repetitions than the other sections: the differences sought are a few percent.
+  const reps = Math.max(REPS, 15);
   for (let rep = 0; rep < reps; rep++) {
     for (const name of Object.keys(workloads)) {
       // Rotate the order per repetition: no variant always runs first (or after another).
@@ -93,7 +94,7 @@ export async function sandboxCost() {
 
 export function sandboxTable(rows: Awaited<ReturnType<typeof sandboxCost>>, machine: string): string {
   return [
-    `Sandbox cost (deadline + memory cap, on against off; on: the defaults, the deadline by the watchdog; fuel: \`interrupt: 'fuel'\`; fused; CPU µs per request, median of ≥ 7 interleaved repetitions), ${machine}:`,
+    `Sandbox cost (deadline + memory cap, on against off; on: the defaults, the deadline by the watchdog; fuel: \`interrupt: 'fuel'\`; fused; CPU µs per request, median of ≥ 15 interleaved repetitions), ${machine}:`,
     '',
     '| workload | on (watchdog) CPU µs | fuel CPU µs | off CPU µs | on ÷ off | paired on ÷ off | fuel ÷ off | paired fuel ÷ off |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
