@@ -1,4 +1,5 @@
 import type { HeaderList, WitAction, WitRequest, WitResponse } from '../core/types.js';
+import type { ResponseLimits } from '../core/limits.js';
 import { ACTION, HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { AbiError, type AbiMemory } from './memory.js';
 
@@ -10,7 +11,7 @@ import { AbiError, type AbiMemory } from './memory.js';
  * pointing at the same 1 MiB: 600 MiB of strings): sizes are counted before anything is
  * copied, aliases included, and past a bound the result is invalid (502).
  */
-export interface LiftLimits {
+export interface LiftLimits extends ResponseLimits {
   maxHeaderCount: number;
   /** Sum of header name and value bytes. */
   maxHeaderBytes: number;
@@ -20,7 +21,14 @@ export interface LiftLimits {
   maxResponseBodyBytes: number;
 }
 
-const UNBOUNDED: LiftLimits = { maxHeaderCount: Infinity, maxHeaderBytes: Infinity, maxRequestBodyBytes: Infinity, maxResponseBodyBytes: Infinity };
+const UNBOUNDED: LiftLimits = {
+  maxHeaderCount: Infinity,
+  maxHeaderBytes: Infinity,
+  maxRequestBodyBytes: Infinity,
+  maxResponseBodyBytes: Infinity,
+  maxResponseHeaderCount: Infinity,
+  maxResponseHeaderBytes: Infinity,
+};
 
 function liftHeaders(mem: AbiMemory, at: number, limits: LiftLimits): HeaderList {
   const u32 = mem.u32;

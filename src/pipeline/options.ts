@@ -63,6 +63,9 @@ export function resolveOptions(options: PipelineOptions): { limits: Limits; host
     maxHeaderBytes: limits.maxHeaderBytes,
     maxRequestBodyBytes: limits.maxBodyBytes,
     maxResponseBodyBytes: options.upstream?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    // ... and what a stage's response may put in the head (its checks, core/validate.ts).
+    maxResponseHeaderCount: limits.maxResponseHeaderCount,
+    maxResponseHeaderBytes: limits.maxResponseHeaderBytes,
   };
   return { limits, host, settings: { host, cacheDir: options.cacheDir, binding, fusion, clockGiven: options.clock !== undefined, lift } };
 }

@@ -154,7 +154,7 @@ export class PooledSegment implements Segment {
     const buf = mem.u8.buffer as ArrayBuffer;
     const res = await this.#run({ kind: 'request', slot: 0, buf, used: mem.used, rec, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind === 'respond') {
-      const respond = this.#lift(res, liftResponse, checkResponse, undefined);
+      const respond = this.#lift(res, liftResponse, this.#checkResponse, undefined);
       this.#spares.give(res.buf);
       return { respond };
     }
@@ -186,7 +186,7 @@ export class PooledSegment implements Segment {
     const buf = mem.u8.buffer as ArrayBuffer;
     const res = await this.#run({ kind: 'response', slot: 0, buf, used: mem.used, resp: at, entered, remoteAddress: ctx.remoteAddress }, buf, ctx);
     if (res.kind !== 'response') throw new Error(`unexpected pool result ${res.kind}`);
-    const out = res.rec < 0 ? resp : this.#lift(res, liftResponse, checkResponse, resp.body);
+    const out = res.rec < 0 ? resp : this.#lift(res, liftResponse, this.#checkResponse, resp.body);
     this.#spares.give(res.buf);
     return out;
   }
@@ -195,6 +195,9 @@ export class PooledSegment implements Segment {
    * Lift a value a worker produced and check it, as a fused segment does at its edge. A
    * body the worker left out as unchanged is `body`, the one this thread already has.
    */
+  // A stage's response is checked against the pipeline's response limits, as on this thread.
+  readonly #checkResponse = (stage: string, v: WitResponse) => checkResponse(stage, v, this.#liftLimits);
+
   #lift<T extends { body?: Uint8Array }>(
     res: { buf: ArrayBuffer; used: number; rec: number; stage: number; sameBody: boolean },
     lift: (m: HostMemory, p: number, limits?: LiftLimits) => T,

@@ -55,7 +55,7 @@ export interface FusedState {
 export type Exit<T> = (v: Held) => T;
 
 const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec, v.guest!.spec.lift));
-const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec, v.guest!.spec.lift));
+const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec, v.guest!.spec.lift), v.guest!.spec.lift);
 
 /** A guest's output about to enter another guest must be what per-hop mode would let through (abi/hop-check.ts). */
 function checkHop(v: Held, kind: 'request' | 'response'): void {

@@ -31,7 +31,7 @@ export class HopSegment implements Segment {
 
   #outcome(action: WitAction, req: WitRequest): RequestOutcome {
     const stage = this.#guest.spec.stage;
-    if (action.tag === 'respond') return { respond: checkResponse(stage, action.val) };
+    if (action.tag === 'respond') return { respond: checkResponse(stage, action.val, this.#guest.spec.lift) };
     return { next: checkRequest(stage, action.val), state: req };
   }
 
@@ -45,7 +45,7 @@ export class HopSegment implements Segment {
   #response(state: unknown, resp: WitResponse, ctx: RequestContext | undefined): MaybePromise<WitResponse> {
     const g = this.#guest;
     const out = g.onResponse(state as WitRequest, resp, ctx);
-    return isPromise(out) ? out.then((r) => checkResponse(g.spec.stage, r)) : checkResponse(g.spec.stage, out);
+    return isPromise(out) ? out.then((r) => checkResponse(g.spec.stage, r, g.spec.lift)) : checkResponse(g.spec.stage, out, g.spec.lift);
   }
 
   describe(): SegmentDescription {

@@ -35,7 +35,7 @@ export class SuspendingHopSegment implements Segment {
     } catch (err) {
       throw this.failed(err);
     }
-    if (action.tag === 'respond') return { respond: checkResponse(g.spec.stage, action.val) };
+    if (action.tag === 'respond') return { respond: checkResponse(g.spec.stage, action.val, g.spec.lift) };
     return { next: checkRequest(g.spec.stage, action.val), state: req };
   }
 
@@ -48,7 +48,7 @@ export class SuspendingHopSegment implements Segment {
     } catch (err) {
       throw this.failed(err);
     }
-    return checkResponse(g.spec.stage, out);
+    return checkResponse(g.spec.stage, out, g.spec.lift);
   }
 
   /** FAILURE POLICY PLUG-IN POINT: today every failure is the stage's answer ('closed'). */
