@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
+import { requestTarget } from '../core/target.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
@@ -82,7 +83,8 @@ function setExactly(res: ServerResponse, flat: string[]): void {
 function refuse(p: Pipeline, res: ServerResponse, method: string, next: (err?: unknown) => void, err: unknown): void {
   // Limits answer exactly as on witline's own edge; a refused body is left unread, so
   // the connection cannot carry another request.
-  if (isLimitError(err)) return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
+  // A target refused (absolute form naming another host, a second Host: core/target.ts) too.
+  if (isLimitError(err) || err instanceof BadRequestError) return send(p, res, p[kErrorResponse](err), method, { close: err instanceof BodyTooLargeError });
   next(err instanceof WitlineError ? err : new BadRequestError(`the request body could not be read: ${(err as Error).message}`));
 }
 
@@ -92,12 +94,16 @@ function refuse(p: Pipeline, res: ServerResponse, method: string, next: (err?: u
  */
 function handle(p: Pipeline, capture: boolean, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void {
   const method = req.method ?? 'GET';
-  const uri = req.url ?? '/';
+  let uri = req.url ?? '/';
   const headers = rawPairs(req.rawHeaders);
   const ctx = new ExpressContext(req, res);
   const enter = (body: Uint8Array | undefined) => pass(p, capture, req, res, next, { method, uri, headers, body }, ctx);
   let body: Promise<Uint8Array | undefined> | undefined;
   try {
+    // As on witline's own edge (core/target.ts): the stages judge the target the routes
+    // after them serve, so a normalised target is what Express routes on too.
+    uri = requestTarget(uri, headers);
+    if (uri !== req.url) req.url = uri;
     checkHead(method, uri, headers, p.limits);
     if (framed(headers)) body = takeBody(req, p.limits);
   } catch (err) {
