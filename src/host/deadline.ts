@@ -100,12 +100,15 @@ export function shielded<T extends object>(imports: T): T {
   for (const [name, value] of Object.entries(imports)) {
     if (typeof value === 'function') {
       const f = value as (...args: unknown[]) => unknown;
-      out[name] = function (this: unknown, ...args: unknown[]) {
+      // Up to eight arguments (the most a capability takes: kv's compare-and-swap, flattened),
+      // passed as such: a rest parameter would allocate an array per host call.
+      if (f.length > 8) throw new RangeError(`host function ${name} takes ${f.length} arguments, more than shielded() passes`);
+      out[name] = function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) {
         const was = Atomics.compareExchange(HOST_CALL, 0, 0, 1);
         if (was === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
-        if (was !== 0) return f.apply(this, args); // inside another host call (none nests today)
+        if (was !== 0) return f.call(this, a, b, c, d, e, g, h, i); // inside another host call (none nests today)
         try {
-          return f.apply(this, args);
+          return f.call(this, a, b, c, d, e, g, h, i);
         } finally {
           Atomics.store(HOST_CALL, 0, 0);
         }
