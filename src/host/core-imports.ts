@@ -2,7 +2,7 @@ import type { GuestMemory } from '../abi/memory.js';
 import { witName, type Capability } from '../core/wit-names.mjs';
 import type { HostServices } from './imports.js';
 import type { LogLevel } from './log.js';
-import { shielded } from './deadline.js';
+import { reopened, shieldModules, STATEFUL_CAPABILITIES } from './deadline.js';
 
 /**
  * The witline capabilities at the core level, as the Canonical ABI lowers them: what a
@@ -44,7 +44,7 @@ export function coreImports(
   // Lower a list<u8> or string result: one cabi_realloc, then (ptr, len) at `at`.
   const putBytes = (at: number, value: Uint8Array) => {
     const mem = memory();
-    const ptr = value.byteLength ? mem.alloc(value.byteLength, 1) : 1;
+    const ptr = value.byteLength ? reopened(() => mem.alloc(value.byteLength, 1)) : 1;
     mem.u8.set(value, ptr);
     mem.u32[at >>> 2] = ptr;
     mem.u32[(at >>> 2) + 1] = value.byteLength;
@@ -87,5 +87,5 @@ export function coreImports(
     }
   }
   // The watchdog never stops a guest inside one of these (deadline.ts).
-  return watched ? Object.fromEntries(Object.entries(imports).map(([m, fns]) => [m, shielded(fns)])) : imports;
+  return watched ? shieldModules(imports, STATEFUL_CAPABILITIES.map(coreModule)) : imports;
 }

@@ -93,7 +93,10 @@ export const unguarded: Guard = (fn, self, a, b, c, d, e, f) => fn.call(self, a,
 /**
  * Wrap each host function of an imports object so that the watchdog never terminates a call
  * inside it ({@link HOST_CALL}). A host call runs for a bounded time (the kv store has
- * limits, an async store is awaited elsewhere), so the watchdog's wait is bounded too.
+ * limits, an async store is awaited elsewhere), so the watchdog's wait is bounded too; guest
+ * code a host call runs (a `cabi_realloc` for its result) goes through {@link reopened}.
+ * Only host functions that change host state need it (kv, log): a termination inside a pure
+ * read (the clock) loses nothing.
  */
 export function shielded<T extends object>(imports: T): T {
   const out: Record<string, unknown> = {};
@@ -104,13 +107,15 @@ export function shielded<T extends object>(imports: T): T {
       // passed as such: a rest parameter would allocate an array per host call.
       if (f.length > 8) throw new RangeError(`host function ${name} takes ${f.length} arguments, more than shielded() passes`);
       out[name] = function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) {
-        const was = Atomics.compareExchange(HOST_CALL, 0, 0, 1);
+        // One atomic read-modify-write on entry (the watchdog's compare-and-swap must see it);
+        // leaving is a plain store (seen late, it only delays a termination).
+        const was = Atomics.exchange(HOST_CALL, 0, 1);
         if (was === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
         if (was !== 0) return f.call(this, a, b, c, d, e, g, h, i); // inside another host call (none nests today)
         try {
           return f.call(this, a, b, c, d, e, g, h, i);
         } finally {
-          Atomics.store(HOST_CALL, 0, 0);
+          HOST_CALL[0] = 0;
         }
       };
     } else {
@@ -118,6 +123,28 @@ export function shielded<T extends object>(imports: T): T {
     }
   }
   return out as T;
+}
+
+/** The capabilities whose host functions change host state, and so are {@link shielded}. */
+export const STATEFUL_CAPABILITIES = ['kv', 'log'] as const;
+
+/** {@link shielded} the import modules named (those of {@link STATEFUL_CAPABILITIES}). */
+export function shieldModules<T extends Record<string, object>>(imports: T, modules: readonly string[]): T {
+  const out: Record<string, object> = {};
+  for (const [module, fns] of Object.entries(imports)) out[module] = modules.includes(module) ? shielded(fns) : fns;
+  return out as T;
+}
+
+/**
+ * Run guest code from inside a shielded host call (the `cabi_realloc` for a result): the
+ * host-call word is open meanwhile, so a looping guest is stopped there too.
+ */
+export function reopened<T>(fn: () => T): T {
+  if (HOST_CALL[0] !== 1) return fn(); // not inside a shielded call
+  HOST_CALL[0] = 0;
+  const out = fn();
+  if (Atomics.exchange(HOST_CALL, 0, 1) === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
+  return out;
 }
 
 export class Deadline {

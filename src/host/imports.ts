@@ -3,7 +3,7 @@ import type { KvStore } from './kv.js';
 import type { AsyncKvStore, StoreFailures } from './async-kv.js';
 import type { LogLevel, Logger } from './log.js';
 import type { CallContext } from './call-context.js';
-import { shielded } from './deadline.js';
+import { shieldModules, STATEFUL_CAPABILITIES } from './deadline.js';
 
 /** The host side of every capability, shared by all stages of a pipeline. */
 export interface HostServices {
@@ -67,5 +67,5 @@ export function hostImports(
     }
   }
   // The watchdog never stops a guest inside one of these (deadline.ts).
-  return watched ? Object.fromEntries(Object.entries(imports).map(([m, fns]) => [m, shielded(fns)])) : imports;
+  return watched ? shieldModules(imports, STATEFUL_CAPABILITIES.map(jcoImportName)) : imports;
 }
