@@ -16,7 +16,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -54,7 +53,8 @@ struct Watchdog {
   napi_ref slots_buffer = nullptr;  // keeps the ArrayBuffer `slots` points into alive
   // Shared with JS (see host/deadline.ts): [0] the timeout of the stage running, ms
   // (infinite: none); [1] the stage epoch, bumped by JS whenever a stage begins or ends;
-  // then the host-call word. JS reads no clock: the watchdog times each epoch itself.
+  // [2] how often to look, ms; then the host-call word. JS reads no clock: the watchdog
+  // times each epoch itself.
   const double* slots = nullptr;
   napi_ref error_class = nullptr;  // what a terminated call throws
 
@@ -78,14 +78,14 @@ struct Watchdog {
     return d;
   }
 
-  int32_t* host_word() const { return reinterpret_cast<int32_t*>(const_cast<double*>(slots) + 2); }
+  int32_t* host_word() const { return reinterpret_cast<int32_t*>(const_cast<double*>(slots) + 3); }
 
   void wake() {
     std::lock_guard<std::mutex> lock(m);
     cv.notify_one();
   }
 
-  // While calls run, the thread looks every 1/20 of the running stage's timeout (1 to 50 ms):
+  // While calls run, the thread looks every 1/20 of the shortest timeout (1 to 50 ms):
   // a stage is first seen within one look of its start, and stopped within timeout × 1.1 +
   // one look. It never wakes while the JS thread makes no calls; at the default timeout
   // (1 s) it wakes 20 times a second under load. (Looking every 2 ms cost a server pinned to
@@ -109,9 +109,10 @@ struct Watchdog {
       } else if (now - seen_at > std::chrono::duration<double, std::milli>(timeout) && fire(s, epoch)) {
         continue;
       }
-      // Between stages (no timeout: the frame's own code runs), look again soon: the next stage's start.
-      double look = timeout / 20;
-      look = look < 1 || timeout == std::numeric_limits<double>::infinity() ? 1 : look > 50 ? 50 : look;
+      // Every 1/20 of the shortest timeout of the thread's guests (JS keeps it in slot 2), not
+      // of the stage running: a look at a moment between stages must not shorten the next.
+      double look = slot(2);
+      look = !(look >= 1) ? 1 : look > 50 ? 50 : look;
       cv.wait_for(lock, std::chrono::duration<double, std::milli>(look));
     }
   }
@@ -160,7 +161,7 @@ Watchdog* watchdog_of(napi_env env, napi_callback_info info, size_t* argc, napi_
   return static_cast<Watchdog*>(data);
 }
 
-// open(slots: Float64Array(3) over a SharedArrayBuffer, errorClass: new () => Error).
+// open(slots: Float64Array(4) over a SharedArrayBuffer, errorClass: new () => Error).
 // Opening again on the same thread (another copy of the module) re-points the watchdog.
 napi_value open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -175,7 +176,7 @@ napi_value open(napi_env env, napi_callback_info info) {
   napi_value buffer;
   size_t offset;
   napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &offset);
-  if (type != napi_float64_array || length < 3) return throw_type_error(env, "the slots must be a Float64Array of 3");
+  if (type != napi_float64_array || length < 4) return throw_type_error(env, "the slots must be a Float64Array of 4");
   if (w->state.load() & kDepth) return throw_type_error(env, "the watchdog cannot be re-opened inside a guarded call");
   {
     std::lock_guard<std::mutex> lock(w->m);

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 for (const major of process.argv.slice(2)) {
   const files = `http-node${major}`;
   const { runs, ...saved } = JSON.parse(await readFile(`${root}bench/results/${files}.json`, 'utf8'));
-  const result = { ...saved, targets: targets(saved.rows) };
+  const result = { ...saved, targets: targets(saved.rows, saved.runs ?? []) };
   const m = result.machine;
   await writeFile(`${root}bench/results/${files}.json`, JSON.stringify({ ...result, runs }, null, 2) + '\n');
   await writeFile(`${root}bench/results/${files}.md`, markdown(result));

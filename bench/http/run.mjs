@@ -138,7 +138,7 @@ if (fatal) {
 
 m.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const rows = summarize(servers, runs, rss, problems);
-const result = { date: new Date().toISOString(), machine: m, settings, rows, targets: targets(rows) };
+const result = { date: new Date().toISOString(), machine: m, settings, rows, targets: targets(rows, runs) };
 await mkdir(outDir, { recursive: true });
 await writeFile(`${outDir}/${files}.json`, JSON.stringify({ ...result, runs }, null, 2) + '\n');
 await writeFile(`${outDir}/${files}.md`, markdown(result));

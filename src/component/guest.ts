@@ -7,7 +7,7 @@ import { SuspendingInstances } from './suspending.js';
 import { REQUEST_FLAT, RESPONSE_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftAction, liftResponse, type LiftLimits } from '../abi/lift.js';
-import { DeadlineExceeded, unguarded, type Guard } from '../host/deadline.js';
+import { DeadlineExceeded, unguarded, watchedTimeout, type Guard } from '../host/deadline.js';
 import { watchdog } from '../host/watchdog.js';
 import type { Interrupt } from '../core/stage.js';
 import { AbiError } from '../abi/memory.js';
@@ -105,7 +105,7 @@ export class Guest {
 
   private constructor(spec: GuestSpec) {
     this.spec = spec;
-    this.guard = spec.timeoutMs && spec.interrupt === 'watchdog' ? watchdogRun() : unguarded;
+    this.guard = spec.timeoutMs && spec.interrupt === 'watchdog' ? watchdogRun(spec.timeoutMs) : unguarded;
   }
 
   /** Instantiate and configure the first instance; configuration errors surface here. */
@@ -342,7 +342,8 @@ export class Guest {
 }
 
 /** The watchdog's frame; load.ts asks for the watchdog only where it loaded. */
-function watchdogRun(): Guard {
+function watchdogRun(timeoutMs: number): Guard {
+  watchedTimeout(timeoutMs);
   const w = watchdog();
   if (!w) throw new Error('the watchdog is not available on this thread');
   return w.run;
