@@ -4,7 +4,8 @@
  * - The watchdog (`host/watchdog.ts`, the default on the main thread): guests run as they
  *   were built; a native watchdog thread stops a call past its deadline with V8's
  *   TerminateExecution, which a native frame right around the call turns back into
- *   {@link DeadlineExceeded}. Costs one native call per guarded call (~90 ns).
+ *   {@link DeadlineExceeded}. One frame per call of a per-hop stage, one per phase of a
+ *   fused segment (~80 ns in a hot loop, ~0.35 µs on the request path).
  * - Fuel (where the watchdog is not loaded, and for stages that suspend: a suspended
  *   guest resumes from the microtask queue, outside any native frame). Guests' core
  *   modules are rewritten at load (`component/sandbox.ts`) to spend fuel from a global
@@ -66,8 +67,8 @@ const shared: { slots: Float64Array; host: Int32Array; DeadlineExceeded: typeof 
  * running, ms (Infinity: none); `[EPOCH]`: bumped whenever a stage call begins or ends;
  * `[LOOK]`: how often the watchdog looks while calls run, ms ({@link watchedTimeout}). No
  * clock is read to begin a call (a `performance.now()` is ~50 ns, and a request begins a
- * dozen): whoever enforces the deadline times each epoch from when it first sees it. The
- * 8 bytes after them are {@link HOST_CALL}.
+ * dozen): whoever enforces the deadline times each epoch from when it first sees it.
+ * `[3]` is not a double: its first 4 bytes are {@link HOST_CALL}.
  */
 export const DEADLINE_SLOTS = shared.slots;
 
