@@ -106,7 +106,11 @@ struct Watchdog {
       if (epoch != seen_epoch) {
         seen_epoch = epoch;
         seen_at = now;
-      } else if (now - seen_at > std::chrono::duration<double, std::milli>(timeout) && fire(s, epoch)) {
+      } else if (now - seen_at > std::chrono::duration<double, std::milli>(timeout)) {
+        if (fire(s, epoch)) continue;
+        // Not now (inside a host call, most likely): look again soon, not a whole look later,
+        // so that a guest spending most of its time in host calls is still stopped promptly.
+        cv.wait_for(lock, std::chrono::microseconds(200));
         continue;
       }
       // Every 1/20 of the shortest timeout of the thread's guests (JS keeps it in slot 2), not
@@ -131,7 +135,7 @@ struct Watchdog {
       return true;
     }
     // Inside a host call (a termination must not land in the host's own bookkeeping), or
-    // the stage just ended: give the claim back, and look again at the next look.
+    // the stage just ended: give the claim back.
     uint64_t claimed = s | kFiring;
     if (!state.compare_exchange_strong(claimed, s)) state.fetch_or(kDone);  // the call ended meanwhile: let it go
     return false;
