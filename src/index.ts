@@ -1,5 +1,6 @@
 export { pipeline, Pipeline, type PipelineOptions, type PipelineDescription } from './pipeline/pipeline.js';
 export { stage, type FailurePolicy, type Stage, type StageOptions, type StageConfig } from './pipeline/stage.js';
+export type { Interrupt } from './core/stage.js';
 export type { ComponentSource, PoolOptions } from './core/stage.js';
 export type { PoolDescription } from './core/segment.js';
 export type { UpstreamOptions } from './pipeline/terminal.js';

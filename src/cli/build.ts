@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline, stage, WitlineError, type Logger, type Pipeline, type Stage } from '../index.js';
 import { auth, rateLimit, signature, transform } from '../middleware/index.js';
-import { ConfigFileError, type ConfigIssue, type LoadedConfig, type StageEntry } from './config.js';
+import { ConfigFileError, type ConfigIssue, type LoadedConfig, type SandboxEntry, type StageEntry } from './config.js';
 
 // The bundled middlewares by the names the config file uses for them.
 const BUNDLED: Record<string, (options: never) => Stage> = { auth, rateLimit, 'rate-limit': rateLimit, transform, signature };
@@ -22,15 +22,26 @@ export interface Overrides {
   upstream?: string;
 }
 
+const SANDBOX_KEYS = ['timeoutMs', 'maxMemoryBytes', 'failurePolicy', 'interrupt'] as const;
+
+/** The sandbox options the entry sets (the others keep the stage's defaults). */
+function sandboxOf(entry: StageEntry): SandboxEntry {
+  return Object.fromEntries(SANDBOX_KEYS.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]])) as SandboxEntry;
+}
+
 function oneStage(loaded: LoadedConfig, entry: StageEntry): Stage {
+  const sandbox = sandboxOf(entry);
   if ('use' in entry) {
-    let s = BUNDLED[entry.use]((entry.options ?? {}) as never);
-    // `name` and `pool` apply to any stage, bundled or not: the stage is re-declared with them.
-    if (entry.name !== undefined || entry.pool !== undefined) s = stage({ ...s, name: entry.name ?? s.name, pool: entry.pool ?? s.pool });
-    return s;
+    const s = BUNDLED[entry.use]((entry.options ?? {}) as never);
+    // `name`, `pool` and the sandbox options apply to any stage, bundled or not: the stage is re-declared with them.
+    if (entry.name === undefined && entry.pool === undefined && Object.keys(sandbox).length === 0) return s;
+    // The factory's stage holds the sandbox defaults resolved: declared again from what the
+    // entry gives (so that `pool.timeoutMs` alone can set the timeout, as on any stage).
+    const { timeoutMs: _t, maxMemoryBytes: _m, failurePolicy: _f, pool, ...rest } = s;
+    return stage({ ...rest, name: entry.name ?? s.name, pool: entry.pool ?? pool, ...sandbox });
   }
   const component = resolve(loaded.dir, entry.component);
-  return stage({ component, name: entry.name, config: entry.config, capabilities: entry.capabilities, pool: entry.pool });
+  return stage({ component, name: entry.name, config: entry.config, capabilities: entry.capabilities, pool: entry.pool, ...sandbox });
 }
 
 /** The stages a config file declares. A factory refusing its options is reported at that stage's options. */

@@ -4,12 +4,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Capability, Fusion, Limits, ListenOptions, PoolOptions, UpstreamOptions } from '../index.js';
+import type { Capability, Fusion, Limits, ListenOptions, PoolOptions, StageOptions, UpstreamOptions } from '../index.js';
 
 /** A stage entry of the config file: a bundled middleware by name, or a component by path. */
-export type StageEntry =
-  | { use: 'auth' | 'rateLimit' | 'rate-limit' | 'transform' | 'signature'; name?: string; options?: Record<string, unknown>; pool?: true | PoolOptions }
-  | { component: string; name?: string; config?: Record<string, string | number | boolean>; capabilities?: Capability[]; pool?: true | PoolOptions };
+/** The sandbox options any stage takes (see `StageOptions`). */
+export type SandboxEntry = Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'interrupt'>;
+
+export type StageEntry = SandboxEntry &
+  (
+    | { use: 'auth' | 'rateLimit' | 'rate-limit' | 'transform' | 'signature'; name?: string; options?: Record<string, unknown>; pool?: true | PoolOptions }
+    | { component: string; name?: string; config?: Record<string, string | number | boolean>; capabilities?: Capability[]; pool?: true | PoolOptions }
+  );
 
 /** The config file, as `schema/witline.config.schema.json` describes it. */
 export interface WitlineConfig {
