@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline, stage, WitlineError, type Logger, type Pipeline, type Stage } from '../index.js';
 import { auth, rateLimit, signature, transform } from '../middleware/index.js';
+import { SANDBOX_OPTIONS } from '../pipeline/stage.js';
 import { ConfigFileError, type ConfigIssue, type LoadedConfig, type SandboxEntry, type StageEntry } from './config.js';
 
 // The bundled middlewares by the names the config file uses for them.
@@ -22,11 +23,9 @@ export interface Overrides {
   upstream?: string;
 }
 
-const SANDBOX_KEYS = ['timeoutMs', 'maxMemoryBytes', 'failurePolicy', 'interrupt'] as const;
-
 /** The sandbox options the entry sets (the others keep the stage's defaults). */
 function sandboxOf(entry: StageEntry): SandboxEntry {
-  return Object.fromEntries(SANDBOX_KEYS.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]])) as SandboxEntry;
+  return Object.fromEntries(SANDBOX_OPTIONS.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]])) as SandboxEntry;
 }
 
 function oneStage(loaded: LoadedConfig, entry: StageEntry): Stage {

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Capability, Fusion, Limits, ListenOptions, PoolOptions, StageOptions, UpstreamOptions } from '../index.js';
+import type { SANDBOX_OPTIONS } from '../pipeline/stage.js';
 
 /** A stage entry of the config file: a bundled middleware by name, or a component by path. */
 /** The sandbox options any stage takes (see `StageOptions`). */
-export type SandboxEntry = Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'interrupt'>;
+export type SandboxEntry = Pick<StageOptions, (typeof SANDBOX_OPTIONS)[number]>;
 
 export type StageEntry = SandboxEntry &
   (

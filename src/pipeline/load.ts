@@ -1,5 +1,5 @@
 import { readComponent } from '../component/load.js';
-import { transpileCached } from '../component/cache.js';
+import { transpileCached, type Transpiled } from '../component/cache.js';
 import { checkExports, checkImports, worldShape, type WorldShape } from '../component/policy.js';
 import { makesTailCalls, sandboxed } from '../component/sandboxed.js';
 import { requireJspi } from '../component/features.js';
@@ -51,7 +51,7 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
   // sandbox: this thread enforces the deadline unless a pool does (it terminates its workers
   // instead); a stage waiting on an async store without JSPI is pooled (placement()).
   const pooled = resolvePool(s.pool) !== undefined || (asyncKv && !suspend);
-  const interrupt = s.timeoutMs > 0 && !pooled ? interruptOf(s, suspend, await makesTailCalls(transpiled)) : undefined;
+  const interrupt = s.timeoutMs > 0 && !pooled ? await interruptOf(s, suspend, transpiled) : undefined;
   const component = await sandboxed(transpiled, { fuel: interrupt === 'fuel', maxMemoryBytes: s.maxMemoryBytes });
   const guest = await Guest.create({
     stage: s.name,
@@ -75,14 +75,16 @@ export async function loadGuest(s: Stage, o: LoadSettings): Promise<{ guest: Gue
  * else fuel; fuel for a guest that suspends (its resumed calls run outside the watchdog's
  * frame) and for one that makes tail calls (V8 does not always check for interrupts on them).
  */
-function interruptOf(s: Stage, suspend: boolean, tailCalls: boolean): Interrupt {
-  if (suspend || tailCalls) return 'fuel';
-  if (s.interrupt === 'fuel') return 'fuel';
-  if (watchdog()) return 'watchdog';
-  if (s.interrupt === 'watchdog') {
-    throw new InvalidConfigError(`stage '${s.name}': interrupt 'watchdog' was asked for, but the watchdog did not load: ${watchdogFailure()}`);
+async function interruptOf(s: Stage, suspend: boolean, component: Transpiled): Promise<Interrupt> {
+  if (suspend || s.interrupt === 'fuel') return 'fuel';
+  if (!watchdog()) {
+    if (s.interrupt === 'watchdog') {
+      throw new InvalidConfigError(`stage '${s.name}': interrupt 'watchdog' was asked for, but the watchdog did not load: ${watchdogFailure()}`);
+    }
+    return 'fuel';
   }
-  return 'fuel';
+  // Its cores are read for tail calls only where the watchdog would be chosen.
+  return (await makesTailCalls(component)) ? 'fuel' : 'watchdog';
 }
 
 /**

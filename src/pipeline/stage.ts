@@ -128,8 +128,11 @@ export function stage(options: StageOptions): Stage {
   });
 }
 
+/** The stage options that configure its sandbox (the CLI's config file takes them on any stage too). */
+export const SANDBOX_OPTIONS = ['timeoutMs', 'maxMemoryBytes', 'failurePolicy', 'interrupt'] as const;
+
 /** Check the sandbox options and fill in their defaults; `pool.timeoutMs` folds into `timeoutMs`. */
-export function resolveSandbox(options: Pick<StageOptions, 'timeoutMs' | 'maxMemoryBytes' | 'failurePolicy' | 'pool' | 'interrupt'>): {
+export function resolveSandbox(options: Pick<StageOptions, (typeof SANDBOX_OPTIONS)[number] | 'pool'>): {
   timeoutMs: number;
   maxMemoryBytes: number;
   failurePolicy: FailurePolicy;
