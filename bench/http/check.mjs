@@ -55,7 +55,12 @@ export async function preflight(server, url, load) {
   const { authorization, ...anonymous } = load.headers;
   const none = await send(anonymous);
   if (none.status !== 401) problems.push(`without a token: status ${none.status}, expected 401`);
-  const forged = authorization.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  // Change the signature's first character, whose six bits all count: its last one
+  // carries two padding bits that a lenient base64url decoder (Node's Buffer) ignores,
+  // so 'A' → 'B' there would decode to the same signature (1 token in 16).
+  const dot = authorization.lastIndexOf('.') + 1;
+  const flipped = authorization[dot] === 'A' ? 'B' : 'A';
+  const forged = authorization.slice(0, dot) + flipped + authorization.slice(dot + 1);
   const bad = await send({ ...load.headers, authorization: forged });
   if (bad.status !== 401) problems.push(`with a forged token: status ${bad.status}, expected 401`);
   for (const extra of load.negative ?? []) {
