@@ -8,7 +8,7 @@
 import { Action, Config, Request, Response, equalsIgnoreCase, nowMs, utf8 } from "../sdk";
 import { base64Decode, base64UrlDecode } from "../sdk/base64";
 import { HmacSha256, constantTimeEqual, sha256 } from "../sdk/sha256";
-import { Span, decodeString, findMember, isValid, kindOf, parseNumber, skipWs, valueSpan } from "../sdk/json";
+import { Member, Span, decodeString, kindOf, lastMember, objectMembers, parseNumber, skipWs, valueSpan } from "../sdk/json";
 import { isToken } from "../sdk/text";
 
 const EXPIRED = "token expired";
@@ -119,9 +119,9 @@ function isUtf8(b: Uint8Array): bool {
   return true;
 }
 
-/** Whether a decoded JWT segment is a JSON object in UTF-8. */
-function isJsonObject(b: Uint8Array): bool {
-  return isUtf8(b) && isValid(b) && b[skipWs(b, 0)] == 0x7b;
+/** The members of a decoded JWT segment that is a JSON object in UTF-8, or null. */
+function jsonObject(b: Uint8Array): Member[] | null {
+  return isUtf8(b) ? objectMembers(b) : null;
 }
 
 // Set by the member readers below when a claim has the wrong type; a plain flag
@@ -129,8 +129,8 @@ function isJsonObject(b: Uint8Array): bool {
 let bad = false;
 
 /** The string value of member `key`: null if absent; `bad` set if present but not a string. */
-function stringMember(b: Uint8Array, key: string): string | null {
-  const m = findMember(b, 0, key);
+function stringMember(b: Uint8Array, ms: Member[], key: string): string | null {
+  const m = lastMember(b, ms, key);
   if (m === null) return null;
   const s = kindOf(b, m.value) == 0x22 ? decodeString(b, m.value) : null;
   if (s === null) bad = true;
@@ -138,8 +138,8 @@ function stringMember(b: Uint8Array, key: string): string | null {
 }
 
 /** The number value of member `key`: NaN if absent; `bad` set if present but not a number. */
-function numberMember(b: Uint8Array, key: string): f64 {
-  const m = findMember(b, 0, key);
+function numberMember(b: Uint8Array, ms: Member[], key: string): f64 {
+  const m = lastMember(b, ms, key);
   if (m === null) return NaN;
   const n = parseNumber(b, m.value);
   if (isNaN(n)) bad = true;
@@ -177,15 +177,17 @@ function verifyJwt(token: string, req: Request): string | null {
   if (d2 < 0 || token.indexOf(".", d2 + 1) >= 0) return MALFORMED;
 
   const header = base64UrlDecode(token, 0, d1);
-  if (header === null || !isJsonObject(header)) return MALFORMED;
+  if (header === null) return MALFORMED;
+  const hm = jsonObject(header);
+  if (hm === null) return MALFORMED;
   bad = false;
-  const alg = stringMember(header, "alg");
+  const alg = stringMember(header, hm, "alg");
   if (bad || alg === null) return MALFORMED;
   if (alg != "HS256") return UNSUPPORTED_ALG;
-  const typ = stringMember(header, "typ");
+  const typ = stringMember(header, hm, "typ");
   if (bad || (typ !== null && !equalsIgnoreCase(typ, "JWT"))) return MALFORMED;
   // RFC 7515 §4.1.11: extensions marked critical must be understood; we know none.
-  if (findMember(header, 0, "crit") !== null) return MALFORMED;
+  if (lastMember(header, hm, "crit") !== null) return MALFORMED;
 
   const claims = base64UrlDecode(token, d1 + 1, d2);
   const sig = base64UrlDecode(token, d2 + 1, token.length);
@@ -199,23 +201,24 @@ function verifyJwt(token: string, req: Request): string | null {
   if (!signed) return BAD_SIGNATURE;
 
   // Only a signed payload is parsed.
-  if (!isJsonObject(claims)) return MALFORMED;
+  const cm = jsonObject(claims);
+  if (cm === null) return MALFORMED;
   bad = false;
   const now = <f64>nowMs() / 1000.0;
-  const exp = numberMember(claims, "exp");
-  const nbf = numberMember(claims, "nbf");
-  const sub = stringMember(claims, "sub");
+  const exp = numberMember(claims, cm, "exp");
+  const nbf = numberMember(claims, cm, "nbf");
+  const sub = stringMember(claims, cm, "sub");
   if (bad) return MALFORMED;
   if (!isNaN(exp) && now >= exp + skewSec) return EXPIRED;
   if (!isNaN(nbf) && now + skewSec < nbf) return NOT_YET_VALID;
   const iss = issuer;
   if (iss !== null) {
-    const got = stringMember(claims, "iss");
+    const got = stringMember(claims, cm, "iss");
     if (got === null || got != iss) return ISSUER_MISMATCH;
   }
   const want = audience;
   if (want !== null) {
-    const aud = findMember(claims, 0, "aud");
+    const aud = lastMember(claims, cm, "aud");
     if (aud === null || !audienceHas(claims, aud.value, want)) return AUDIENCE_MISMATCH;
   }
   if (sub !== null) {

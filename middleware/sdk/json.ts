@@ -137,6 +137,80 @@ export function isValid(b: Uint8Array): bool {
   return end >= 0 && skipWs(b, end) == b.length;
 }
 
+/**
+ * The members of the JSON object that is the whole of `b` (whitespace around allowed), in
+ * order; null unless `b` is exactly one valid JSON object (the same check as `isValid`).
+ * One pass both validates and finds the members, so reading or editing them needs no
+ * second scan of the body.
+ */
+export function objectMembers(b: Uint8Array): Member[] | null {
+  const n = b.length;
+  let i = skipWs(b, 0);
+  if (i >= n || unchecked(b[i]) != 0x7b) return null;
+  const out: Member[] = [];
+  i = skipWs(b, i + 1);
+  if (i < n && unchecked(b[i]) == 0x7d) return skipWs(b, i + 1) == n ? out : null;
+  while (true) {
+    if (i >= n || unchecked(b[i]) != 0x22) return null;
+    const ks = i;
+    i = stringEnd(b, i);
+    if (i < 0) return null;
+    const ke = i;
+    i = skipWs(b, i);
+    if (i >= n || unchecked(b[i]) != 0x3a) return null;
+    const vs = skipWs(b, i + 1);
+    const ve = valueEndAt(b, vs, 1);
+    if (ve < 0) return null;
+    out.push(new Member(new Span(ks, ke), new Span(vs, ve)));
+    i = skipWs(b, ve);
+    if (i >= n) return null;
+    const d = unchecked(b[i]);
+    if (d == 0x7d) return skipWs(b, i + 1) == n ? out : null;
+    if (d != 0x2c) return null;
+    i = skipWs(b, i + 1);
+  }
+}
+
+/**
+ * Whether the string literal at `k` (quotes included, already validated) is `key`. A key
+ * written without escapes is compared byte for byte with an ASCII `key`, with no decoding.
+ */
+export function keyIs(b: Uint8Array, k: Span, key: string): bool {
+  const start = k.start + 1;
+  const end = k.end - 1;
+  let ascii = true;
+  for (let i = 0; i < key.length; i++) {
+    if (key.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  let escaped = false;
+  for (let i = start; i < end; i++) {
+    if (unchecked(b[i]) == 0x5c) {
+      escaped = true;
+      break;
+    }
+  }
+  if (ascii && !escaped) {
+    // Non-ASCII bytes in the literal can never equal an ASCII key's characters.
+    if (end - start != key.length) return false;
+    for (let i = 0; i < key.length; i++) if (<i32>unchecked(b[start + i]) != key.charCodeAt(i)) return false;
+    return true;
+  }
+  const s = decodeString(b, k);
+  return s !== null && s == key;
+}
+
+/** The last of `members` named `key` (the one JSON.parse keeps), or null. */
+export function lastMember(b: Uint8Array, members: Member[], key: string): Member | null {
+  for (let i = members.length - 1; i >= 0; i--) {
+    const m = unchecked(members[i]);
+    if (keyIs(b, m.key, key)) return m;
+  }
+  return null;
+}
+
 /** Span of the value starting at or after `i`, or null if invalid. */
 export function valueSpan(b: Uint8Array, i: i32): Span | null {
   const start = skipWs(b, i);
@@ -166,8 +240,8 @@ export function findMember(b: Uint8Array, objStart: i32, key: string): Member | 
     const vs = skipWs(b, i + 1);
     const ve = valueEnd(b, vs);
     if (ve < 0) return null;
-    const k = decodeString(b, new Span(ks, ke));
-    if (k !== null && k == key) found = new Member(new Span(ks, ke), new Span(vs, ve));
+    const ksp = new Span(ks, ke);
+    if (keyIs(b, ksp, key)) found = new Member(ksp, new Span(vs, ve));
     i = skipWs(b, ve);
     if (i >= b.length) return null;
     if (unchecked(b[i]) == 0x7d) return found;

@@ -22,7 +22,7 @@
 // Paths: "." separates keys; "\" escapes ".", "=" or "\" in a key. Keys match
 // after decoding, so a body key written "user\u005fname" matches `user_name`.
 import { Action, Config, Headers, Request, Response } from "../sdk";
-import { isValid, skipWs } from "../sdk/json";
+import { isValid, objectMembers, skipWs } from "../sdk/json";
 import { Doc, Key } from "./jsonedit";
 import { isToken } from "../sdk/text";
 
@@ -239,9 +239,9 @@ export function onResponse(req: Request, resp: Response): Response {
   respHeaders.apply(resp.headers);
   if (renamePaths.length + removePaths.length + setPaths.length == 0 || !isJsonType(resp.headers)) return resp;
   const b = resp.body;
-  const root = skipWs(b, 0);
-  if (root >= b.length || b[root] != 0x7b || !isValid(b)) return resp;
-  const doc = new Doc(b);
+  const members = objectMembers(b);
+  if (members === null) return resp;
+  const doc = new Doc(b, skipWs(b, 0), members);
   for (let i = 0; i < renamePaths.length; i++) doc.rename(renamePaths[i], renameTo[i]);
   for (let i = 0; i < removePaths.length; i++) doc.remove(removePaths[i]);
   for (let i = 0; i < setPaths.length; i++) doc.set(setPaths[i], setValues[i]);

@@ -1,6 +1,7 @@
 // In-place edits of a JSON object body, on byte spans: the body is scanned, never
 // parsed into a tree, and everything outside the edited span is kept byte for byte.
-// The caller checks once that the body is a valid JSON object; every edit splices in
+// The caller checks once that the body is a valid JSON object (the scan that checks it
+// also gives the root object's members); every edit splices in
 // valid JSON, so later scans skip values without validating them again. Duplicate
 // keys follow JSON.parse (the last one wins) for lookups, and are all handled by
 // rename and remove, so no earlier duplicate can surface with its old value.
@@ -91,7 +92,11 @@ export class Doc {
   private objs: i32[] = [];
   private lists: Member[][] = [];
 
-  constructor(public b: Uint8Array) {}
+  /** `members`: those of the root object, whose `{` is at `root`, as the validating scan found them. */
+  constructor(public b: Uint8Array, root: i32, members: Member[]) {
+    this.objs.push(root);
+    this.lists.push(members);
+  }
 
   /** Every member of the object whose `{` is at `obj`, in order. */
   private members(obj: i32): Member[] {
