@@ -17,6 +17,15 @@ const chains: Record<string, () => Stage[]> = {
     }),
     echo({ config: { tag: 'c' } }),
   ],
+  // Each echo reports the request its response phase was given: kept as the stage entered
+  // it (b, both phases) or as the previous stage passed it on (c, a response phase only).
+  'echoes that report what their response phase received': () => [
+    transform({ request: { setHeaders: { 'x-echo-seen': '1', 'x-echo-pass': '1' } } }),
+    // Tags of different lengths: each guest's arena starts elsewhere, so a kept request moves.
+    echo({ config: { tag: 'b' } }),
+    echo({ config: { tag: 'c'.repeat(40) }, phases: ['response'] }),
+    echo({ config: { tag: 'd'.repeat(90) } }),
+  ],
   'transforms around an echo': () => [
     transform({ request: { rewritePath: { from: '/a/', to: '/b/' } }, response: { renameHeaders: { 'x-echo': 'x-renamed' } } }),
     echo({ config: { tag: 'm' } }),

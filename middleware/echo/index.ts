@@ -10,7 +10,9 @@
 // stage, for benchmarks), `spin-on` (a uri for which the request phase logs
 // `echo: spinning on <uri>` at info level, then loops forever: a stage that never
 // finishes, for timeout and cancellation tests, which the log line lets sequence).
-// The response phase appends `x-echo: <tag>`, so several echo stages show their order.
+// The response phase appends `x-echo: <tag>`, so several echo stages show their order, and
+// when the request carries `x-echo-seen`, `x-echo-seen-<tag>`: the request it was given
+// (method, uri, every header, body size), so tests see what a response phase received.
 import { Action, Config, Request, Response, Headers, fromUtf8, logInfo } from "../sdk";
 
 let trapOn: string = "";
@@ -57,7 +59,15 @@ export function onRequest(req: Request): Action {
   return Action.respond(new Response(status, h, bytes));
 }
 
+function seen(req: Request): string {
+  let s = req.method + " " + req.uri;
+  for (let i = 0; i < req.headers.length; i++) s += " | " + req.headers.name(i) + "=" + req.headers.value(i);
+  const body = req.body;
+  return s + " | body " + (body === null ? "none" : body.length.toString());
+}
+
 export function onResponse(req: Request, resp: Response): Response {
+  if (req.headers.has("x-echo-seen")) resp.headers.append("x-echo-seen-" + tag, seen(req));
   if (trailSet) resp.headers.set("x-echo", tag);
   else resp.headers.append("x-echo", tag);
   return resp;

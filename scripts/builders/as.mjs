@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import binaryen from 'binaryen';
-import { CORE_EXPORTS, componentFromCore, glueDir, outDir, postReturn, root, worldFor } from './common.mjs';
+import { ARENA_SECTION, CORE_EXPORTS, componentFromCore, glueDir, outDir, postReturn, root, worldFor } from './common.mjs';
 
 const run = promisify(execFile);
 
@@ -79,6 +79,8 @@ function renameExports(wasm, has) {
     const postInfo = binaryen.getExportInfo(mod.getExport('wl_post'));
     mod.removeExport('wl_post');
     for (const name of post) mod.addFunctionExport(postInfo.value, name);
+    // The SDK's allocator is an arena (middleware/sdk/arena.ts): the host may pack a value's strings in one allocation.
+    mod.addCustomSection(ARENA_SECTION, new Uint8Array([1]));
     if (!mod.validate()) throw new Error('binaryen validation failed after renaming exports');
     return mod.emitBinary();
   } finally {

@@ -11,7 +11,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const outDir = join(root, 'build', 'middleware');
 export const glueDir = join(root, 'build', 'glue');
 // The WIT names (interfaces, core export names): src/core/wit-names.mjs, shared with the host.
-export { CORE_EXPORTS, postReturn } from '../../src/core/wit-names.mjs';
+export { ARENA_SECTION, CORE_EXPORTS, postReturn } from '../../src/core/wit-names.mjs';
 export const WIT_NAMES = join(root, 'src', 'core', 'wit-names.mjs');
 export const CAPABILITIES = WITLINE_CAPABILITIES;
 

@@ -22,6 +22,28 @@ function copyRun(src: AbiMemory, ptr: number, len: number, dst: AbiMemory, align
   return to;
 }
 
+/** Whether [ptr, ptr + len) lies in `u8`. */
+const inside = (u8: Uint8Array, ptr: number, len: number) => ptr + len <= u8.byteLength;
+
+/**
+ * The bytes a header list at `at` in `src` takes in another memory (its array and
+ * strings), for `reserve`; 0 when any part is out of bounds (the copy then says so).
+ */
+function headersSize(src: AbiMemory, at: number): number {
+  const base = src.u32[at >>> 2];
+  const n = src.u32[(at >>> 2) + 1];
+  if (n === 0) return 0;
+  if (base % 4 !== 0 || !inside(src.u8, base, n * HEADER_SIZE)) return 0;
+  const s32 = src.u32;
+  const u8 = src.u8;
+  let size = n * HEADER_SIZE;
+  for (let e = base >>> 2, end = e + n * 4; e < end; e += 4) {
+    if (!inside(u8, s32[e], s32[e + 1]) || !inside(u8, s32[e + 2], s32[e + 3])) return 0;
+    size += s32[e + 1] + s32[e + 3];
+  }
+  return size;
+}
+
 function copyHeaders(src: AbiMemory, at: number, dst: AbiMemory, out: Int32Array, o: number): void {
   const base = src.u32[at >>> 2];
   const n = src.u32[(at >>> 2) + 1];
@@ -57,11 +79,20 @@ export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: In
   const w = ptr >>> 2;
   const mLen = src.u32[w + 1];
   const uLen = src.u32[w + 3];
-  out[o] = copyRun(src, src.u32[w], mLen, dst, 1);
-  out[o + 1] = mLen;
-  out[o + 2] = copyRun(src, src.u32[w + 2], uLen, dst, 1);
-  out[o + 3] = uLen;
-  copyHeaders(src, ptr + REQUEST.headers, dst, out, o + 4);
+  // The head in one allocation where the guest allows it; the body (any size) on its own.
+  if (dst.packs) {
+    const headers = headersSize(src, ptr + REQUEST.headers);
+    if (headers > 0 && inside(src.u8, src.u32[w], mLen) && inside(src.u8, src.u32[w + 2], uLen)) dst.reserve(mLen + uLen + headers + 3);
+  }
+  try {
+    out[o] = copyRun(src, src.u32[w], mLen, dst, 1);
+    out[o + 1] = mLen;
+    out[o + 2] = copyRun(src, src.u32[w + 2], uLen, dst, 1);
+    out[o + 3] = uLen;
+    copyHeaders(src, ptr + REQUEST.headers, dst, out, o + 4);
+  } finally {
+    dst.release();
+  }
   const tag = src.u8[ptr + REQUEST.bodyTag];
   if (tag > 1) throw new AbiError(`invalid option discriminant ${tag}`);
   out[o + 6] = tag;
@@ -80,7 +111,12 @@ export function copyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: I
   if (wasmCopyResponse(src, ptr, dst, out, o)) return;
   if (ptr % 4 !== 0 || ptr + RESPONSE.size > src.u8.byteLength) throw new AbiError('response out of bounds');
   out[o] = src.u8[ptr] | (src.u8[ptr + 1] << 8);
-  copyHeaders(src, ptr + RESPONSE.headers, dst, out, o + 1);
+  if (dst.packs) dst.reserve(headersSize(src, ptr + RESPONSE.headers));
+  try {
+    copyHeaders(src, ptr + RESPONSE.headers, dst, out, o + 1);
+  } finally {
+    dst.release();
+  }
   const w = (ptr + RESPONSE.body) >>> 2;
   const len = src.u32[w + 1];
   out[o + 3] = copyRun(src, src.u32[w], len, dst, 1);

@@ -11,8 +11,24 @@ import type { AbiMemory } from './memory.js';
 // Scratch for one (ptr, len) pair while the header array is being filled.
 const pair = new Int32Array(2);
 
+/** The bytes a list of pairs takes lowered when its strings are ASCII (for `reserve`: a hint). */
+function pairsSize(headers: ReadonlyArray<readonly [string, string]>): number {
+  let size = headers.length * HEADER_SIZE;
+  for (let i = 0; i < headers.length; i++) size += headers[i][0].length + headers[i][1].length;
+  return size;
+}
+
 /** A list<tuple<string, string>> (headers, settings) as (ptr, len) at `out[at..]`. */
 export function lowerPairs(mem: AbiMemory, headers: ReadonlyArray<readonly [string, string]>, out: Int32Array, at: number): void {
+  if (mem.packs) mem.reserve(pairsSize(headers));
+  try {
+    writePairs(mem, headers, out, at);
+  } finally {
+    mem.release();
+  }
+}
+
+function writePairs(mem: AbiMemory, headers: ReadonlyArray<readonly [string, string]>, out: Int32Array, at: number): void {
   const n = headers.length;
   const base = n === 0 ? 4 : mem.alloc(n * HEADER_SIZE, 4);
   for (let i = 0; i < n; i++) {
@@ -32,9 +48,15 @@ export function lowerPairs(mem: AbiMemory, headers: ReadonlyArray<readonly [stri
 
 /** A request as 9 flat values at `out[at..]`: method, uri, headers, body option. */
 export function lowerRequest(mem: AbiMemory, req: WitRequest, out: Int32Array, at: number): void {
-  mem.writeString(req.method, out, at);
-  mem.writeString(req.uri, out, at + 2);
-  lowerPairs(mem, req.headers, out, at + 4);
+  // The head in one allocation where the guest allows it (+3: the header array's alignment).
+  if (mem.packs) mem.reserve(req.method.length + req.uri.length + 3 + pairsSize(req.headers));
+  try {
+    mem.writeString(req.method, out, at);
+    mem.writeString(req.uri, out, at + 2);
+    writePairs(mem, req.headers, out, at + 4);
+  } finally {
+    mem.release();
+  }
   if (req.body === undefined) {
     out[at + 6] = 0;
     out[at + 7] = 0;

@@ -74,6 +74,20 @@ export abstract class AbiMemory {
 
   /** One fresh allocation of `size` bytes at `align`. */
   abstract alloc(size: number, align: number): number;
+
+  /**
+   * The allocations until `release()` will need about `size` bytes in all (a value's
+   * strings and lists): a memory that can serve them from one allocation does so
+   * (GuestMemory, for an arena guest). Only a hint: allocations past it are made as usual.
+   * Callers release in a `finally`, so that no reservation outlives the value it was for.
+   */
+  reserve(_size: number): void {}
+  /** Whether `reserve` does anything here: callers skip measuring a value when it does not. */
+  get packs(): boolean {
+    return false;
+  }
+  /** End what `reserve` began. */
+  release(): void {}
   /** Grow or shrink the allocation at `ptr` (only ever the last one made). */
   protected abstract resize(ptr: number, oldSize: number, align: number, newSize: number): number;
   /** Re-create the views if the memory grew. */
@@ -148,10 +162,29 @@ export interface CoreMemory {
   realloc: (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
 }
 
-/** One guest's linear memory; every allocation is a `cabi_realloc` call the guest owns. */
+// Largest reservation: a value's head (method, target, headers) is bounded by the limits
+// long before this; anything larger (a hostile guest's aliased lengths) is allocated piece
+// by piece, each piece failing or not on its own as without reservations.
+const MAX_RESERVE = 64 * 1024;
+
+/**
+ * One guest's linear memory; every allocation is a `cabi_realloc` call the guest owns.
+ *
+ * For an arena guest (its module declares it, component/arena.ts: witline's SDKs, whose
+ * allocator never frees a block on its own and is rewound whole by post-return) one
+ * `cabi_realloc` may hold many values: `reserve` makes one call for all the strings of a
+ * value and the allocations share it, where the Canonical ABI's one call per string would
+ * cost a JS→Wasm call each (~20 per request header list). A guest that declares an arena
+ * falsely and frees a piece of it can only corrupt its own memory: every lift is bounds-checked.
+ */
 export class GuestMemory extends AbiMemory {
   readonly memory: WebAssembly.Memory;
   readonly #realloc: CoreMemory['realloc'];
+  readonly #arena: boolean;
+  // The open reservation: [#start, #end), the next free byte at #next; #end 0 when none.
+  #start = 0;
+  #next = 0;
+  #end = 0;
   /** Wasm hop instances from this memory into others (see wasm-hop.ts), made on first use. */
   readonly hops = new Map<GuestMemory, unknown>();
 
@@ -160,11 +193,29 @@ export class GuestMemory extends AbiMemory {
     return this.#realloc;
   }
 
-  constructor(core: CoreMemory) {
+  constructor(core: CoreMemory, arena = false) {
     super();
     this.memory = core.memory;
     this.#realloc = core.realloc;
+    this.#arena = arena;
     this.view(core.memory.buffer);
+  }
+
+  /** True for an arena guest (see the class comment). */
+  override get packs(): boolean {
+    return this.#arena;
+  }
+
+  override reserve(size: number): void {
+    if (!this.#arena || size === 0 || size > MAX_RESERVE) return;
+    const ptr = this.#realloc(0, 0, 8, size);
+    if (this.u8.byteLength === 0) this.view(this.memory.buffer);
+    this.#start = this.#next = ptr;
+    this.#end = ptr + size;
+  }
+
+  override release(): void {
+    this.#end = 0;
   }
 
   refresh(): void {
@@ -175,12 +226,30 @@ export class GuestMemory extends AbiMemory {
   // memory, so a lying allocator can only corrupt the guest itself, which its own lifts
   // (bounds-checked) then report. The hot path stays one call and one length check.
   alloc(size: number, align: number): number {
+    if (this.#end !== 0) {
+      const p = (this.#next + align - 1) & -align;
+      if (p + size <= this.#end) {
+        this.#next = p + size;
+        return p;
+      }
+    }
     const ptr = this.#realloc(0, 0, align, size);
     if (this.u8.byteLength === 0) this.view(this.memory.buffer);
     return ptr;
   }
 
   protected resize(ptr: number, oldSize: number, align: number, newSize: number): number {
+    if (this.#end !== 0 && ptr >= this.#start && ptr < this.#end) {
+      // Inside the reservation: the last piece grows in place if it fits; never hand
+      // cabi_realloc a pointer it did not return.
+      if (ptr + oldSize === this.#next && ptr + newSize <= this.#end) {
+        this.#next = ptr + newSize;
+        return ptr;
+      }
+      const p = this.alloc(newSize, align);
+      this.u8.copyWithin(p, ptr, ptr + Math.min(oldSize, newSize));
+      return p;
+    }
     const p = this.#realloc(ptr, oldSize, align, newSize);
     this.refresh();
     return p;

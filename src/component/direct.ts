@@ -1,7 +1,7 @@
 import { GuestConfigError } from '../core/errors.js';
 import { lowerPairs } from '../abi/lower.js';
 import { AbiError, GuestMemory } from '../abi/memory.js';
-import { CORE_EXPORTS as EXPORTS, type Capability } from '../core/wit-names.mjs';
+import { ARENA_SECTION, CORE_EXPORTS as EXPORTS, type Capability } from '../core/wit-names.mjs';
 import { CORE_FUNCTIONS, coreImports, coreModule } from '../host/core-imports.js';
 import type { HostServices } from '../host/imports.js';
 import { SANDBOX_IMPORT } from '../host/deadline.js';
@@ -30,6 +30,8 @@ export interface DirectPlan {
   module: WebAssembly.Module;
   /** Call the module's `_initialize` after instantiating it (the component's start-up code). */
   initialize: boolean;
+  /** The module declares its allocator an arena (ARENA_SECTION): values may be packed in one allocation. */
+  arena: boolean;
 }
 
 const INITIALIZE = '_initialize';
@@ -69,7 +71,7 @@ export function directModule(component: Transpiled): DirectPlan | undefined {
   if (!main) return undefined;
   if (initialize && !WebAssembly.Module.exports(main).some((e) => e.name === INITIALIZE && e.kind === 'function')) return undefined;
   // A start function of the handler module itself runs as the instance is created, as in jco.
-  return { module: main, initialize };
+  return { module: main, initialize, arena: WebAssembly.Module.customSections(main, ARENA_SECTION).length > 0 };
 }
 
 /** A directly instantiated guest: its core exports, and `configure` through the codec. */
@@ -96,7 +98,7 @@ export function instantiateDirect(
   const ex = instance.exports as Record<string, any>;
   const at = (ref: { name: string } | undefined) => (ref ? ex[ref.name] : undefined);
   const lift = component.canon.lifts.onRequest ?? component.canon.lifts.onResponse!;
-  mem = new GuestMemory({ memory: ex[lift.memory!.name], realloc: ex[lift.realloc!.name] });
+  mem = new GuestMemory({ memory: ex[lift.memory!.name], realloc: ex[lift.realloc!.name] }, plan.arena);
   if (plan.initialize) ex[INITIALIZE]();
   const core: CoreExports = {
     mem,

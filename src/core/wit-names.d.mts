@@ -19,3 +19,4 @@ export declare const CORE_EXPORTS: {
   readonly onResponse: string;
 };
 export declare function postReturn(name: string): string;
+export declare const ARENA_SECTION: string;

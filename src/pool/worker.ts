@@ -16,7 +16,7 @@ import { Guest } from '../component/guest.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { serializeError } from '../core/errors.js';
-import { FusedSegment, held, type Exit, type FusedState } from '../segment/fused.js';
+import { FusedSegment, held, seenFromWire, seenToWire, type Exit, type FusedState } from '../segment/fused.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
 import {
@@ -126,15 +126,14 @@ async function init(): Promise<(task: Task) => Promise<unknown>> {
     const state: FusedState = { entered: [], snap: mem };
     const out = segment.runRequest(state, held(mem, task.rec), nextInto(mem, keepsState, task.rec), answerInto(mem, -1));
     if ('respond' in out) return { kind: 'respond', buf: mem.u8.buffer as ArrayBuffer, used: mem.used, ...out.respond, replaced: [] };
-    const entered = keepsState ? state.entered.flatMap((e) => [index.get(e.guest)!, e.seen && 'snap' in e.seen ? e.seen.snap : -1]) : null;
+    const entered = keepsState ? state.entered.flatMap((e) => [index.get(e.guest)!, seenToWire(e.seen)]) : null;
     return { kind: 'next', buf: mem.u8.buffer as ArrayBuffer, used: mem.used, ...(out.next ?? unchanged), entered, replaced: [] };
   }
 
   function responsePhase(mem: HostMemory, task: ResponseTask): TaskResult {
     const entered: FusedState['entered'] = [];
     for (let i = 0; i < task.entered.length; i += 2) {
-      const at = task.entered[i + 1];
-      entered.push({ guest: guests[task.entered[i]], seen: at < 0 ? undefined : { snap: at } });
+      entered.push({ guest: guests[task.entered[i]], seen: seenFromWire(task.entered[i + 1]) });
     }
     const out = segment.runResponse({ entered, snap: mem }, held(mem, task.resp), undefined, answerInto(mem, task.resp));
     return { kind: 'response', buf: mem.u8.buffer as ArrayBuffer, used: mem.used, ...(out ?? unchanged), replaced: [] };

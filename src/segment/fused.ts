@@ -1,8 +1,9 @@
 import type { Guest } from '../component/guest.js';
-import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
+import { ACTION, REQUEST, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
+import { keepImage, restoreImage } from '../abi/image.js';
 import { invalidHop } from '../abi/hop-check.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
@@ -33,8 +34,24 @@ export function held(mem: AbiMemory, rec: number): Held {
   return { guest: undefined, mem, ret: rec, rec, post: undefined };
 }
 
-/** The request a stage received, kept for its response phase: a JS value, or a record in `snap`. */
-export type Seen = { js: WitRequest } | { snap: number };
+/** The request a stage received, kept for its response phase: a JS value, a record in `snap`, or an image there (abi/image.ts). */
+export type Seen = { js: WitRequest } | { snap: number } | { image: number };
+
+/**
+ * A kept request as one number, for a worker's task messages (the host memory travels
+ * with them): -1 none, a record's pointer as it is, an image's pointer p as -2 - p.
+ */
+export function seenToWire(seen: Seen | undefined): number {
+  if (!seen) return -1;
+  if ('snap' in seen) return seen.snap;
+  if ('image' in seen) return -2 - seen.image;
+  throw new TypeError('a request kept as a JS value cannot travel');
+}
+
+/** The inverse of {@link seenToWire}. */
+export function seenFromWire(n: number): Seen | undefined {
+  return n === -1 ? undefined : n >= 0 ? { snap: n } : { image: -2 - n };
+}
 
 /** What the response phase needs: the stages entered, in order, and the host memory holding their snapshots. */
 export interface FusedState {
@@ -105,12 +122,45 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
   return blamed.fail(err);
 }
 
-/** Into guest `g` (a copy from `from`, or lowered from `js`), and its request phase. */
-function callRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined, trace: FusedState['trace']): number {
+// Flat values of a request kept piece by piece (takeRequest), apart from any guest's arguments.
+const scratch = new Int32Array(REQUEST_FLAT);
+
+/** A request record's flat values (its words, the option tag as its byte); false if it is out of bounds or the tag invalid. */
+function recordWords(mem: AbiMemory, rec: number, out: Int32Array): boolean {
+  if (rec % 4 !== 0 || rec + REQUEST.size > mem.u8.byteLength) return false;
+  const w = rec >>> 2;
+  for (let i = 0; i < REQUEST_FLAT; i++) out[i] = mem.u32[w + i];
+  out[6] = mem.u8[rec + REQUEST.bodyTag];
+  return out[6] <= 1;
+}
+
+/**
+ * What guest `g` receives from `from` (or `js`), kept for its response phase: where `g`
+ * is an arena guest, as an image (abi/image.ts) of its own copy once it has one (`entered`),
+ * else of the source's record; else piece by piece.
+ */
+function seen(state: FusedState, g: Guest, from: Held | undefined, js: WitRequest | undefined, entered: boolean): Seen {
+  if (!from) return { js: js! };
+  if (from.mem === state.snap) return { snap: from.rec };
+  if (g.core!.mem.packs) {
+    let image;
+    if (entered) image = keepImage(state.snap!, g.core!.mem, g.args, 0);
+    else if (recordWords(from.mem, from.rec, scratch)) image = keepImage(state.snap!, from.mem, scratch, 0);
+    if (image) return { image };
+  }
+  return { snap: state.snap!.takeRequest(from.mem, from.rec, scratch) };
+}
+
+/** Into guest `g`: a copy from `from`, or lowered from `js`, as its arguments. */
+function enterRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined): void {
+  if (from) copyRequest(from.mem, from.rec, g.core!.mem, g.args, 0);
+  else lowerRequest(g.core!.mem, js!, g.args, 0);
+}
+
+/** Guest `g`'s request phase on the arguments `enterRequest` gave it. */
+function callRequest(g: Guest, trace: FusedState['trace']): number {
   const core = g.core!;
   const a = g.args;
-  if (from) copyRequest(from.mem, from.rec, core.mem, a, 0);
-  else lowerRequest(core.mem, js!, a, 0);
   return trace
     ? traceStage(g.spec.stage, 'request', trace.request, trace.ctx, () => core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]))
     : core.onRequest!(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
@@ -121,6 +171,7 @@ function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | unde
   const core = g.core!;
   const a = g.args;
   if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
+  else if ('image' in seen) restoreImage(state.snap!, seen.image, core.mem, a, 0);
   else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
   if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
   else lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
@@ -256,16 +307,13 @@ export class FusedSegment implements Segment {
       const core = g.core!;
       const { request: hasRequest, response: hasResponse } = g.spec.phases;
       const from = state.from;
-      let seen: Seen | undefined;
-      if (hasResponse) {
-        if (!from) seen = { js: js! };
-        else seen = { snap: from.mem === state.snap ? from.rec : state.snap!.takeRequest(from.mem, from.rec, g.args) };
-      }
       if (!hasRequest) {
-        state.entered.push({ guest: g, seen });
+        state.entered.push({ guest: g, seen: hasResponse ? seen(state, g, from, js, false) : undefined });
         continue;
       }
-      const ret = callRequest(g, from, js, state.trace);
+      enterRequest(g, from, js);
+      const kept = hasResponse ? seen(state, g, from, js, true) : undefined;
+      const ret = callRequest(g, state.trace);
       if (from) releaseHeld(state, deadline, g);
       core.mem.refresh();
       const tag = core.mem.u8[ret + ACTION.tag];
@@ -277,7 +325,7 @@ export class FusedSegment implements Segment {
         return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
       }
       if (tag !== ACTION.next) throw new AbiError(`invalid action discriminant ${tag}`);
-      state.entered.push({ guest: g, seen });
+      state.entered.push({ guest: g, seen: kept });
       if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
     }
     const last = state.from;

@@ -1,0 +1,91 @@
+import { beforeAll, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Guest } from '../src/component/guest.js';
+import { lowerRequest } from '../src/abi/lower.js';
+import { liftRequest } from '../src/abi/lift.js';
+import { keepImage, restoreImage } from '../src/abi/image.js';
+import { HostMemory } from '../src/abi/host-memory.js';
+import { GuestMemory, type AbiMemory } from '../src/abi/memory.js';
+import { bundledGuest } from './support/guest.js';
+import { anyRequest } from './support/arbitraries.js';
+
+// A fused stage's response phase gets back the request it received: kept as an image of
+// the block that held it and restored by relocation (abi/image.ts), it must be exactly
+// that request, whatever its shape; and an arena guest receives a request's head in one
+// allocation (abi/memory.ts), a guest that does not declare an arena in one per piece.
+let a: Guest;
+let b: Guest;
+let c: Guest;
+beforeAll(async () => {
+  [a, b, c] = await Promise.all([bundledGuest('echo', 'codec'), bundledGuest('echo', 'codec'), bundledGuest('conformance-c', 'codec')]);
+});
+
+function record(mem: AbiMemory, flat: Int32Array, words: number): number {
+  const rec = mem.alloc(words * 4, 4);
+  for (let i = 0; i < words; i++) mem.u32[(rec >>> 2) + i] = flat[i];
+  return rec;
+}
+
+it('treats the SDK-built guests as arenas and a C guest without the declaration as not', () => {
+  expect(a.core!.mem.packs).toBe(true);
+  expect(c.core!.mem.packs).toBe(false);
+});
+
+it('restores every request exactly as it was lowered, in another guest and at another address', () => {
+  const A = a.core!.mem;
+  const B = b.core!.mem;
+  const fa = new Int32Array(9);
+  const fb = new Int32Array(9);
+  const snap = new HostMemory();
+  let kept = 0;
+  fc.assert(
+    fc.property(anyRequest, fc.nat(64), (req, shift) => {
+      snap.reset();
+      lowerRequest(A, req, fa, 0);
+      const image = keepImage(snap, A, fa, 0);
+      if (image === 0) return; // spread too wide to keep as one block: kept piece by piece instead
+      kept++;
+      B.alloc(shift + 1, 1); // somewhere else than where it was
+      restoreImage(snap, image, B, fb, 0);
+      expect(liftRequest(B, record(B, fb, 9))).toEqual(liftRequest(A, record(A, fa, 9)));
+      a.core!.postOnRequest!(0);
+      b.core!.postOnRequest!(0);
+    }),
+    { seed: 7, numRuns: 300 },
+  );
+  // Lowered into an arena guest, nearly every request is one block.
+  expect(kept).toBeGreaterThan(250);
+});
+
+it('keeps no image of a request whose pieces lie far apart', () => {
+  const A = a.core!.mem;
+  const fa = new Int32Array(9);
+  lowerRequest(A, { method: 'GET', uri: '/', headers: [] }, fa, 0);
+  // The uri moved 100 KiB past the method: one block would be mostly not the request.
+  const far = A.alloc(100 * 1024, 1) + 100 * 1024 - 1;
+  A.u8[far] = 0x2f;
+  fa[2] = far;
+  expect(keepImage(new HostMemory(), A, fa, 0)).toBe(0);
+  a.core!.postOnRequest!(0);
+});
+
+it('lowers a request head into an arena guest with one cabi_realloc, and piece by piece otherwise', () => {
+  const core = a.core!.mem as GuestMemory;
+  let calls = 0;
+  const realloc = core.realloc;
+  const counting = (p: number, o: number, al: number, n: number) => (calls++, realloc(p, o, al, n));
+  const headers: Array<[string, string]> = Array.from({ length: 10 }, (_, i) => [`x-h${i}`, `value ${i}`]);
+  const req = { method: 'GET', uri: '/items?page=2', headers };
+  const out = new Int32Array(9);
+  for (const [arena, expected] of [
+    [true, 1],
+    [false, 2 + 1 + 2 * headers.length],
+  ] as const) {
+    const mem = new GuestMemory({ memory: core.memory, realloc: counting }, arena);
+    calls = 0;
+    lowerRequest(mem, req, out, 0);
+    expect(calls).toBe(expected);
+    expect(liftRequest(mem, record(mem, out, 9))).toEqual({ ...req, body: undefined });
+    a.core!.postOnRequest!(0);
+  }
+});
