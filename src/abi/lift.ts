@@ -70,7 +70,7 @@ export function liftRequest(mem: AbiMemory, ptr: number, limits: LiftLimits = UN
   const req: WitRequest = { method, uri, headers };
   if (tag === 1) {
     checkBody(u32[w + 8], limits.maxRequestBodyBytes);
-    req.body = mem.readBytes(u32[w + 7], u32[w + 8]);
+    req.body = mem.readShared(u32[w + 7], u32[w + 8]);
   }
   return req;
 }
@@ -81,7 +81,7 @@ export function liftResponse(mem: AbiMemory, ptr: number, limits: LiftLimits = U
   const headers = liftHeaders(mem, ptr + RESPONSE.headers, limits);
   const w = (ptr + RESPONSE.body) >>> 2;
   checkBody(mem.u32[w + 1], limits.maxResponseBodyBytes);
-  return { status, headers, body: mem.readBytes(mem.u32[w], mem.u32[w + 1]) };
+  return { status, headers, body: mem.readShared(mem.u32[w], mem.u32[w + 1]) };
 }
 
 export function liftAction(mem: AbiMemory, ptr: number, limits: LiftLimits = UNBOUNDED): WitAction {

@@ -1,6 +1,7 @@
 import type { GuestMemory } from '../abi/memory.js';
 import { witName, type Capability } from '../core/wit-names.mjs';
 import type { HostServices } from './imports.js';
+import { kPeek } from './kv.js';
 import type { LogLevel } from './log.js';
 import { reopened, shieldModules, STATEFUL_CAPABILITIES } from './deadline.js';
 
@@ -40,7 +41,7 @@ export function coreImports(
 ): WebAssembly.Imports {
   const imports: WebAssembly.Imports = {};
   const key = (p: number, n: number) => memory().readString(p, n);
-  const bytes = (p: number, n: number) => memory().readBytes(p, n);
+  const bytes = (p: number, n: number) => memory().readShared(p, n);
   // Lower a list<u8> or string result: one cabi_realloc, then (ptr, len) at `at`.
   const putBytes = (at: number, value: Uint8Array) => {
     const mem = memory();
@@ -60,10 +61,13 @@ export function coreImports(
       case 'clock':
         imports[mod] = { 'now-ms': () => BigInt(Math.floor(host.clock())) };
         break;
-      case 'kv':
+      case 'kv': {
+        // Where the store lets us read its value in place (it is copied into the guest at once).
+        const peek = (host.kv as Partial<Record<typeof kPeek, (key: string) => Uint8Array | undefined>>)[kPeek]?.bind(host.kv);
         imports[mod] = {
           get: (kp: number, kl: number, ret: number) => {
-            const v = host.kv.get(key(kp, kl));
+            const k = key(kp, kl);
+            const v = peek ? peek(k) : host.kv.get(k);
             const mem = memory();
             if (v === undefined) {
               mem.u8[ret] = 0;
@@ -79,6 +83,7 @@ export function coreImports(
           delete: (kp: number, kl: number) => host.kv.delete(key(kp, kl)),
         };
         break;
+      }
       case 'context':
         imports[mod] = {
           'remote-address': (ret: number) => putBytes(ret, Buffer.from(host.call.remoteAddress, 'utf8')),

@@ -19,6 +19,20 @@ interface Entry {
   expires: number;
 }
 
+/**
+ * A copy in an ArrayBuffer of its own, always a plain Uint8Array: what the store keeps. (A
+ * Buffer's `slice` is a view, and TypedArray `slice` keeps the Buffer class.)
+ */
+const own = (v: Uint8Array): Uint8Array => new Uint8Array(v);
+
+/**
+ * A store's value without a copy, for a caller that copies it at once and never keeps or
+ * changes it (the host's kv `get`, which lowers it into the guest): a `get` copies into a
+ * fresh ArrayBuffer, ~300 ns per call on Node 20. Safe because the store never changes a
+ * value it holds in place: a write replaces it.
+ */
+export const kPeek: unique symbol = Symbol('witline.kv.peek');
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -177,8 +191,12 @@ export class MemoryStore implements KvStore {
     return this.#live(key)?.value.slice();
   }
 
+  [kPeek](key: string): Uint8Array | undefined {
+    return this.#live(key)?.value;
+  }
+
   set(key: string, value: Uint8Array, ttlMs: number): void {
-    this.#put(key, value.slice(), ttlMs);
+    this.#put(key, own(value), ttlMs);
   }
 
   incr(key: string, delta: bigint, ttlMs: number): bigint {
@@ -195,7 +213,7 @@ export class MemoryStore implements KvStore {
   compareAndSwap(key: string, expected: Uint8Array | undefined, value: Uint8Array, ttlMs: number): boolean {
     const e = this.#live(key);
     if (expected === undefined ? e !== undefined : !e || !equalBytes(e.value, expected)) return false;
-    this.#put(key, value.slice(), ttlMs);
+    this.#put(key, own(value), ttlMs);
     return true;
   }
 

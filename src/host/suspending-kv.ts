@@ -34,7 +34,7 @@ const ttl = (ms: bigint) => (ms > MAX_TTL ? Number.MAX_SAFE_INTEGER : ms < 0n ? 
  */
 export function suspendingKvImports(kv: AsyncKvStore, memory: () => GuestMemory, failed: (err: unknown) => void): Record<string, unknown> {
   const key = (p: number, n: number) => memory().readString(p, n);
-  const bytes = (p: number, n: number) => memory().readBytes(p, n);
+  const bytes = (p: number, n: number) => memory().readShared(p, n);
   const wait = async <T>(op: Promise<T>): Promise<T> => {
     try {
       return await op;

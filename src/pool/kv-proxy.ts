@@ -40,6 +40,14 @@ const WAIT_MS = 60_000;
  * (issue 13) a kv call returns its promise: the worker stays blocked until it settles,
  * which the store bounds by its own deadline.
  */
+/**
+ * Bytes about to be posted: structured cloning copies a view's whole ArrayBuffer, and
+ * lifted bytes and kv results may be views of Node's 8 KiB pool slabs.
+ */
+function compact<T>(v: T): T {
+  return v instanceof Uint8Array && v.byteLength !== v.buffer.byteLength ? (Uint8Array.prototype.slice.call(v) as T) : v;
+}
+
 function execute(call: HostCall, host: HostServices): unknown {
   if (call.op === 'clock') return host.clock();
   // The same operations on either store: a synchronous one answers, an asynchronous one promises.
@@ -84,10 +92,10 @@ export function serveHost(port: MessagePort, flag: Int32Array, host: HostService
     }
     if (host.asyncKv && value instanceof Promise) {
       value.then(
-        (v) => answer({ ok: true, value: v }),
+        (v) => answer({ ok: true, value: compact(v) }),
         (err) => answer(failure(err, call, host)),
       );
-    } else answer({ ok: true, value });
+    } else answer({ ok: true, value: compact(value) });
   });
   // Serving a worker must not keep the process alive on its own.
   port.unref();
@@ -125,9 +133,9 @@ export class HostClient {
 export function proxyKv(client: HostClient, stage: string): KvStore {
   return {
     get: (key) => client.call({ op: 'get', key, stage }) as Uint8Array | undefined,
-    set: (key, value, ttl) => void client.call({ op: 'set', key, value, ttl, stage }),
+    set: (key, value, ttl) => void client.call({ op: 'set', key, value: compact(value), ttl, stage }),
     incr: (key, delta, ttl) => client.call({ op: 'incr', key, delta, ttl, stage }) as bigint,
-    compareAndSwap: (key, expected, value, ttl) => client.call({ op: 'cas', key, expected, value, ttl, stage }) as boolean,
+    compareAndSwap: (key, expected, value, ttl) => client.call({ op: 'cas', key, expected: compact(expected), value: compact(value), ttl, stage }) as boolean,
     delete: (key) => void client.call({ op: 'delete', key, stage }),
   };
 }
