@@ -9,7 +9,7 @@ import { Action, Config, Request, Response, equalsIgnoreCase, nowMs, utf8 } from
 import { base64Decode, base64UrlDecode } from "../sdk/base64";
 import { HmacSha256, constantTimeEqual, sha256 } from "../sdk/sha256";
 import { Member, Span, decodeString, kindOf, lastMember, objectMembers, parseNumber, skipWs, valueSpan } from "../sdk/json";
-import { isToken } from "../sdk/text";
+import { indexOfChar, isToken } from "../sdk/text";
 
 const EXPIRED = "token expired";
 const NOT_YET_VALID = "token not yet valid";
@@ -172,9 +172,9 @@ function audienceHas(b: Uint8Array, aud: Span, want: string): bool {
 
 /** Check a compact JWS; null if it is valid (and `x-auth-subject` set), else the reason. */
 function verifyJwt(token: string, req: Request): string | null {
-  const d1 = token.indexOf(".");
-  const d2 = d1 < 0 ? -1 : token.indexOf(".", d1 + 1);
-  if (d2 < 0 || token.indexOf(".", d2 + 1) >= 0) return MALFORMED;
+  const d1 = indexOfChar(token, 0x2e);
+  const d2 = d1 < 0 ? -1 : indexOfChar(token, 0x2e, d1 + 1);
+  if (d2 < 0 || indexOfChar(token, 0x2e, d2 + 1) >= 0) return MALFORMED;
 
   const header = base64UrlDecode(token, 0, d1);
   if (header === null) return MALFORMED;
