@@ -165,7 +165,11 @@ export abstract class AbiMemory {
   readShared(ptr: number, len: number): Uint8Array {
     if (ptr + len > this.u8.byteLength) throw new AbiError('list out of bounds');
     const out = Buffer.allocUnsafe(len);
-    this.#buf.copy(out, 0, ptr, ptr + len);
+    // Short values (kv buckets, keys) by a loop: Buffer#copy costs more than the bytes.
+    if (len <= 64) {
+      const u8 = this.u8;
+      for (let i = 0; i < len; i++) out[i] = u8[ptr + i];
+    } else this.#buf.copy(out, 0, ptr, ptr + len);
     return new Uint8Array(out.buffer, out.byteOffset, len);
   }
 }
