@@ -57,6 +57,44 @@ it('restores every request exactly as it was lowered, in another guest and at an
   expect(kept).toBeGreaterThan(250);
 });
 
+it('carries no byte of the source guest but the request into another guest', () => {
+  // A request in A whose pieces have A's other bytes (a marker) between them, as a guest's
+  // output has: kept the way a fused segment keeps another guest's output (piece by piece
+  // into host memory, then an image of that), B must receive none of the marker.
+  const A = a.core!.mem;
+  const B = b.core!.mem;
+  const region = A.alloc(256, 8);
+  A.u8.fill(0xab, region, region + 256);
+  const put = (at: number, text: string) => (A.u8.set(Buffer.from(text), region + at), region + at);
+  const list = region + 80;
+  A.u32[list >>> 2] = put(120, 'x-name');
+  A.u32[(list >>> 2) + 1] = 6;
+  A.u32[(list >>> 2) + 2] = put(160, 'value');
+  A.u32[(list >>> 2) + 3] = 5;
+  const flat = Int32Array.from([put(8, 'GET'), 3, put(40, '/'), 1, list, 1, 0, 0, 0]);
+  const rec = record(A, flat, 9);
+  const snap = new HostMemory();
+  snap.reset();
+  snap.align(8);
+  const kept = new Int32Array(9);
+  snap.takeRequest(A, rec, kept);
+  const image = keepImage(snap, snap, kept, 0);
+  expect(image).not.toBe(0);
+  const out = new Int32Array(9);
+  restoreImage(snap, image, B, out, 0);
+  expect(liftRequest(B, record(B, out, 9))).toEqual({ method: 'GET', uri: '/', headers: [['x-name', 'value']] });
+  const start = Math.min(out[0], out[2], out[4]);
+  expect([...B.u8.subarray(start - (start % 8), out[4] + 16 + 11)]).not.toContain(0xab);
+  // An image of A's own block would have carried the marker: the check above can fail.
+  const other = new HostMemory();
+  const leaky = keepImage(other, A, flat, 0);
+  restoreImage(other, leaky, B, out, 0);
+  const at = Math.min(out[0], out[2], out[4]);
+  expect([...B.u8.subarray(at - (at % 8), at + 200)]).toContain(0xab);
+  a.core!.postOnRequest!(0);
+  b.core!.postOnRequest!(0);
+});
+
 it('keeps no image of a request whose pieces lie far apart', () => {
   const A = a.core!.mem;
   const fa = new Int32Array(9);

@@ -39,8 +39,16 @@ export class HostMemory extends AbiMemory {
   alloc(size: number, align: number): number {
     const ptr = (this.#top + align - 1) & ~(align - 1);
     this.#reserve(ptr + size);
+    // Padding is zeroed: the bytes are reused across requests, and a block of this memory
+    // may be copied into a guest whole (abi/image.ts).
+    if (ptr > this.#top) this.u8.fill(0, this.#top, ptr);
     this.#top = ptr + size;
     return ptr;
+  }
+
+  /** Move the next allocation to a multiple of `align` (the padding zeroed). */
+  align(align: number): void {
+    this.alloc(0, align);
   }
 
   protected resize(ptr: number, oldSize: number, align: number, newSize: number): number {

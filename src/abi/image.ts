@@ -8,14 +8,19 @@ import type { AbiMemory } from './memory.js';
  * one copy and a pointer relocation, where keeping the request piece by piece
  * (HostMemory.takeRequest) and copying it back costs a walk over every string twice.
  *
+ * An image is only ever of a guest's own memory restored into that same guest, or of host
+ * memory (a request copied there piece by piece, its padding zeroed): the bytes between
+ * the pieces of a guest's output are that guest's own, and must never reach another guest.
+ *
  * Restored only into an arena guest (AbiMemory.packs): the restored request is one
  * allocation holding many values, which only an allocator that never frees a piece on its
  * own accepts. Kept only when the pieces lie close together (as a reservation or an
  * arena's bump allocation leaves them), so that the block is about the size of the request.
  */
 
-// An image in host memory: the block's old address and size, the flat values, the bytes.
-const IMAGE_HEAD = (2 + REQUEST_FLAT) * 4;
+// An image in host memory: the block's old address and size, where its bytes are, the
+// flat values; then the bytes, unless the block is in host memory already.
+const IMAGE_HEAD = (3 + REQUEST_FLAT) * 4;
 // Largest block kept as an image; a request spread wider is kept piece by piece.
 const MAX_IMAGE = 64 * 1024;
 // A block may hold bytes that are not the request's (a guest's own allocations between the
@@ -63,13 +68,16 @@ export function keepImage(snap: HostMemory, mem: AbiMemory, flat: ArrayLike<numb
   lo -= lo % 8;
   const size = hi - lo;
   if (hi > mem.u8.byteLength || size > MAX_IMAGE || size > Math.max(SPREAD, 4 * bytes)) return 0;
-  const at = snap.alloc(IMAGE_HEAD + size, 4);
+  // A block in `snap` itself (a request copied there piece by piece) is used where it is.
+  const inPlace = (mem as AbiMemory) === snap;
+  const at = snap.alloc(IMAGE_HEAD + (inPlace ? 0 : size), 4);
   const w = at >>> 2;
   const s32 = snap.u32;
   s32[w] = lo;
   s32[w + 1] = size;
-  for (let i = 0; i < REQUEST_FLAT; i++) s32[w + 2 + i] = flat[o + i];
-  if (size > 0) snap.u8.set(mem.u8.subarray(lo, hi), at + IMAGE_HEAD);
+  s32[w + 2] = inPlace ? lo : at + IMAGE_HEAD;
+  for (let i = 0; i < REQUEST_FLAT; i++) s32[w + 3 + i] = flat[o + i];
+  if (size > 0 && !inPlace) snap.u8.set(mem.u8.subarray(lo, hi), at + IMAGE_HEAD);
   return at;
 }
 
@@ -79,10 +87,11 @@ export function restoreImage(snap: HostMemory, at: number, dst: AbiMemory, out: 
   const s32 = snap.u32;
   const base = s32[w];
   const size = s32[w + 1];
-  for (let i = 0; i < REQUEST_FLAT; i++) out[o + i] = s32[w + 2 + i];
+  const bytes = s32[w + 2];
+  for (let i = 0; i < REQUEST_FLAT; i++) out[o + i] = s32[w + 3 + i];
   if (size === 0) return;
   const to = dst.alloc(size, 8);
-  dst.u8.set(snap.u8.subarray(at + IMAGE_HEAD, at + IMAGE_HEAD + size), to);
+  dst.u8.set(snap.u8.subarray(bytes, bytes + size), to);
   const delta = to - base;
   if (out[o + 1] !== 0) out[o] += delta;
   if (out[o + 3] !== 0) out[o + 2] += delta;

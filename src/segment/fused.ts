@@ -1,5 +1,5 @@
 import type { Guest } from '../component/guest.js';
-import { ACTION, REQUEST, REQUEST_FLAT } from '../abi/layout.js';
+import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
@@ -125,30 +125,29 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
 // Flat values of a request kept piece by piece (takeRequest), apart from any guest's arguments.
 const scratch = new Int32Array(REQUEST_FLAT);
 
-/** A request record's flat values (its words, the option tag as its byte); false if it is out of bounds or the tag invalid. */
-function recordWords(mem: AbiMemory, rec: number, out: Int32Array): boolean {
-  if (rec % 4 !== 0 || rec + REQUEST.size > mem.u8.byteLength) return false;
-  const w = rec >>> 2;
-  for (let i = 0; i < REQUEST_FLAT; i++) out[i] = mem.u32[w + i];
-  out[6] = mem.u8[rec + REQUEST.bodyTag];
-  return out[6] <= 1;
-}
-
 /**
- * What guest `g` receives from `from` (or `js`), kept for its response phase: where `g`
- * is an arena guest, as an image (abi/image.ts) of its own copy once it has one (`entered`),
- * else of the source's record; else piece by piece.
+ * What guest `g` receives from `from` (or `js`), kept for its response phase. For an arena
+ * guest, as an image (abi/image.ts): of its own copy once it has one (`entered`: the block
+ * holds only its own memory), else of a piece-by-piece copy in host memory (compact, gaps
+ * zeroed). Never an image of another guest's memory: the bytes between the pieces of its
+ * output are its own, which no other guest may see. Else piece by piece.
  */
 function seen(state: FusedState, g: Guest, from: Held | undefined, js: WitRequest | undefined, entered: boolean): Seen {
   if (!from) return { js: js! };
   if (from.mem === state.snap) return { snap: from.rec };
-  if (g.core!.mem.packs) {
-    let image;
-    if (entered) image = keepImage(state.snap!, g.core!.mem, g.args, 0);
-    else if (recordWords(from.mem, from.rec, scratch)) image = keepImage(state.snap!, from.mem, scratch, 0);
-    if (image) return { image };
+  const snap = state.snap!;
+  const packs = g.core!.mem.packs;
+  if (packs && entered) {
+    const image = keepImage(snap, g.core!.mem, g.args, 0);
+    if (image !== 0) return { image };
   }
-  return { snap: state.snap!.takeRequest(from.mem, from.rec, scratch) };
+  if (packs) snap.align(8); // the image's block starts at its first piece: nothing before it
+  const rec = snap.takeRequest(from.mem, from.rec, scratch);
+  if (packs) {
+    const image = keepImage(snap, snap, scratch, 0);
+    if (image !== 0) return { image };
+  }
+  return { snap: rec };
 }
 
 /** Into guest `g`: a copy from `from`, or lowered from `js`, as its arguments. */
