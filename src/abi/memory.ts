@@ -188,8 +188,9 @@ const MAX_RESERVE = 64 * 1024;
 /**
  * One guest's linear memory; every allocation is a `cabi_realloc` call the guest owns.
  *
- * For an arena guest (its module declares it, component/arena.ts: witline's SDKs, whose
- * allocator never frees a block on its own and is rewound whole by post-return) one
+ * For an arena guest (its module declares it: ARENA_SECTION, read in component/direct.ts;
+ * witline's AssemblyScript SDK, whose allocator never frees a block on its own and is
+ * rewound whole by post-return) one
  * `cabi_realloc` may hold many values: `reserve` makes one call for all the strings of a
  * value and the allocations share it, where the Canonical ABI's one call per string would
  * cost a JS→Wasm call each (~20 per request header list). A guest that declares an arena

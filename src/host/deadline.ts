@@ -104,29 +104,77 @@ export const unguarded: Guard = (fn, self, a, b, c, d, e, f) => fn.call(self, a,
  */
 export function shielded<T extends object>(imports: T): T {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(imports)) {
-    if (typeof value === 'function') {
-      const f = value as (...args: unknown[]) => unknown;
-      // Up to eight arguments (the most a capability takes: kv's compare-and-swap, flattened),
-      // passed as such: a rest parameter would allocate an array per host call.
+  for (const [name, value] of Object.entries(imports)) out[name] = typeof value === 'function' ? shield(name, value as HostFn) : value;
+  return out as T;
+}
+
+type HostFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Enter a host call: one atomic read-modify-write (the watchdog's compare-and-swap must see
+ * it); true if this call opened the word (it then closes it with a plain store on leaving:
+ * seen late, that only delays a termination), false inside another host call (none nests today).
+ */
+function enterHostCall(): boolean {
+  const was = Atomics.exchange(HOST_CALL, 0, 1);
+  if (was === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
+  return was === 0;
+}
+
+/**
+ * `f` shielded, with `f`'s own arity (that of the Wasm import calling it): a mismatched
+ * arity, or a rest parameter (an array per call), costs on every host call.
+ */
+function shield(name: string, f: HostFn): HostFn {
+  switch (f.length) {
+    case 2:
+      return function (this: unknown, a: unknown, b: unknown) {
+        const mine = enterHostCall();
+        try {
+          return f.call(this, a, b);
+        } finally {
+          if (mine) HOST_CALL[0] = 0;
+        }
+      };
+    case 3:
+      return function (this: unknown, a: unknown, b: unknown, c: unknown) {
+        const mine = enterHostCall();
+        try {
+          return f.call(this, a, b, c);
+        } finally {
+          if (mine) HOST_CALL[0] = 0;
+        }
+      };
+    case 4:
+      return function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown) {
+        const mine = enterHostCall();
+        try {
+          return f.call(this, a, b, c, d);
+        } finally {
+          if (mine) HOST_CALL[0] = 0;
+        }
+      };
+    case 5:
+      return function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) {
+        const mine = enterHostCall();
+        try {
+          return f.call(this, a, b, c, d, e);
+        } finally {
+          if (mine) HOST_CALL[0] = 0;
+        }
+      };
+    default:
+      // The most a capability takes is eight (kv's compare-and-swap, flattened).
       if (f.length > 8) throw new RangeError(`host function ${name} takes ${f.length} arguments, more than shielded() passes`);
-      out[name] = function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) {
-        // One atomic read-modify-write on entry (the watchdog's compare-and-swap must see it);
-        // leaving is a plain store (seen late, it only delays a termination).
-        const was = Atomics.exchange(HOST_CALL, 0, 1);
-        if (was === HOST_CLOSED) throw new DeadlineExceeded(); // the termination follows
-        if (was !== 0) return f.call(this, a, b, c, d, e, g, h, i); // inside another host call (none nests today)
+      return function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) {
+        const mine = enterHostCall();
         try {
           return f.call(this, a, b, c, d, e, g, h, i);
         } finally {
-          HOST_CALL[0] = 0;
+          if (mine) HOST_CALL[0] = 0;
         }
       };
-    } else {
-      out[name] = value;
-    }
   }
-  return out as T;
 }
 
 /** The capabilities whose host functions change host state, and so are {@link shielded}. */
