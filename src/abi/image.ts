@@ -45,7 +45,7 @@ function piece(ptr: number, len: number): void {
 
 /**
  * Keep the request in `mem` whose flat values are `flat[o..]` (a guest's arguments, or a
- * record's words) as an image in `snap`; returns its pointer there, or 0 when it cannot be
+ * request just copied into `snap` itself) as an image in `snap`; returns its pointer there, or 0 when it cannot be
  * one (the caller keeps it the usual way). The image may be restored only into an arena
  * guest. For a guest's input: before the guest is called, which may change it.
  */
