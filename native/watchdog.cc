@@ -194,6 +194,15 @@ napi_value open(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Throw `new errorClass()`: what a call stopped at its deadline throws.
+napi_value throw_deadline(napi_env env, Watchdog* w) {
+  napi_value ctor, error;
+  napi_get_reference_value(env, w->error_class, &ctor);
+  napi_new_instance(env, ctor, 0, nullptr, &error);
+  napi_throw(env, error);
+  return nullptr;
+}
+
 // run(fn, thisArg, ...args): fn.call(thisArg, ...args) under the deadline JS keeps in the
 // slots; a call terminated past it throws `new errorClass()` here instead.
 napi_value run(napi_env env, napi_callback_info info) {
@@ -202,27 +211,38 @@ napi_value run(napi_env env, napi_callback_info info) {
   Watchdog* w = watchdog_of(env, info, &argc, argv);
   if (!w->slots) return throw_type_error(env, "the watchdog of this thread is not open");
   if (argc < 2) return throw_type_error(env, "run(fn, thisArg, ...args)");
+  // A guarded call is guest code, which the watchdog must be able to stop even when it is
+  // made from inside a host call (a handler, shielded in a request frame, that calls another
+  // pipeline): host calls are open for its length and as they were after. Found closed (a
+  // termination is coming), the call does not begin.
+  int32_t* host = w->host_word();
+  int32_t host_was = __atomic_exchange_n(host, 0, __ATOMIC_SEQ_CST);
+  if (host_was == kHostClosed) {
+    __atomic_store_n(host, kHostClosed, __ATOMIC_SEQ_CST);
+    return throw_deadline(env, w);
+  }
   w->state.fetch_add(kGeneration + 1);
   if (w->parked.load()) w->wake();
   napi_value result = nullptr;
   napi_status status = napi_call_function(env, argv[1], argv[0], argc - 2, argv + 2, &result);
   uint64_t s = w->state.fetch_sub(1);
-  if (!(s & kFiring)) return status == napi_ok ? result : nullptr;  // a pending exception propagates
+  if (!(s & kFiring)) {
+    if (host_was) __atomic_store_n(host, host_was, __ATOMIC_SEQ_CST);
+    return status == napi_ok ? result : nullptr;  // a pending exception propagates
+  }
   // The watchdog claimed this call: wait until it decided, then resume JS (and reopen host
   // calls). A call that finished all the same returns its result.
   while (!(w->state.load() & kDone)) std::this_thread::yield();
   bool terminated = w->state.load() & kTerminated;
   w->state.fetch_and(~kFlags);
+  // Not terminated: the host-call word is open (the watchdog gave its claim back).
+  __atomic_store_n(host, host_was, __ATOMIC_SEQ_CST);
   if (!terminated) return status == napi_ok ? result : nullptr;
-  __atomic_store_n(w->host_word(), 0, __ATOMIC_SEQ_CST);
   w->isolate->CancelTerminateExecution();
   if (status == napi_ok) return result;
-  napi_value ignored, ctor, error;
+  napi_value ignored;
   napi_get_and_clear_last_exception(env, &ignored);
-  napi_get_reference_value(env, w->error_class, &ctor);
-  napi_new_instance(env, ctor, 0, nullptr, &error);
-  napi_throw(env, error);
-  return nullptr;
+  return throw_deadline(env, w);
 }
 
 // terminations(): how many calls this thread's watchdog has stopped.

@@ -1,6 +1,7 @@
 // hostile: a guest that does what a hostile or broken middleware would, for the sandbox
 // tests (test/sandbox/). Behaviour by request path:
 //   /loop          loop forever (the deadline must stop it);
+//   /loop-response passes the request on, and loops forever in the response phase;
 //   /grow          memory.grow by `x-grow-pages` pages; answers `x-grow` (the result: the old
 //                  size in pages, or -1 when refused) and `x-pages` (the size after);
 //   /kv            `x-kv-count` kv sets of `x-kv-bytes` bytes each, at keys `flood:<i>`;
@@ -68,9 +69,16 @@ export function onRequest(req: Request): Action {
     const body = new Uint8Array(num(req, "x-body-bytes"));
     if (req.headers.has("x-pass")) return Action.next(new Request(req.method, req.uri, req.headers, body));
     return Action.respond(new Response(200, h, body));
-  } else if (req.headers.has("x-pass")) {
+  } else if (req.headers.has("x-pass") || path == "/loop-response") {
     return Action.next(req);
   }
   h.append("x-calls", calls.toString());
   return Action.respond(new Response(200, h, new Uint8Array(0)));
+}
+
+export function onResponse(req: Request, resp: Response): Response {
+  if (req.uri == "/loop-response") {
+    while (true) spins++;
+  }
+  return resp;
 }

@@ -123,8 +123,13 @@ function enterHostCall(): boolean {
 
 /**
  * `f` shielded, with `f`'s own arity (that of the Wasm import calling it): a mismatched
- * arity, or a rest parameter (an array per call), costs on every host call.
+ * arity, or a rest parameter (an array per call), costs on every host call. The pipeline
+ * shields its handler this way inside a request frame (segment/frame.ts).
  */
+export function shieldedFunction<F extends (...args: any[]) => unknown>(name: string, f: F): F {
+  return shield(name, f as unknown as HostFn) as unknown as F;
+}
+
 function shield(name: string, f: HostFn): HostFn {
   switch (f.length) {
     case 2:

@@ -8,6 +8,8 @@ import { injectedRequest, injectResponse, type InjectRequest, type InjectRespons
 import type { Limits } from '../core/limits.js';
 import { isPromise, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { runOnion, type Terminal } from './run.js';
+import { inFrame } from '../segment/frame.js';
+import { shieldedFunction } from '../host/deadline.js';
 import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
@@ -118,7 +120,10 @@ export class Pipeline {
       // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
       gen = this.#chain.generation;
       gen.enter();
-      const out = runOnion(gen.segments, terminal, req, ctx);
+      // All fused: the whole synchronous course in one watchdog frame, the handler shielded (segment/frame.ts).
+      const out = gen.frame
+        ? inFrame(gen.frame, this.#host.call, runOnion, gen.segments, this.#shielded(terminal), req, ctx)
+        : runOnion(gen.segments, terminal, req, ctx);
       if (!isPromise(out)) return out;
       const entered = gen;
       gen = undefined; // it leaves once the promise settles
@@ -137,6 +142,19 @@ export class Pipeline {
     } finally {
       gen?.leave();
     }
+  }
+
+  // The last terminal shielded, and its shield: the same terminal request after request (the handler, listen()'s).
+  #terminalSeen: Terminal | undefined;
+  #terminalShielded: Terminal | undefined;
+
+  /** `terminal` as a host call, which the watchdog never stops halfway (user code). */
+  #shielded(terminal: Terminal): Terminal {
+    if (terminal !== this.#terminalSeen) {
+      this.#terminalShielded = shieldedFunction('handler', terminal);
+      this.#terminalSeen = terminal;
+    }
+    return this.#terminalShielded!;
   }
 
   /** @internal The response a failure gets: its status, and a JSON body naming its stable code. */

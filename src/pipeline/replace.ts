@@ -6,6 +6,8 @@ import { loadGuest, type Planner } from './load.js';
 import { samePool } from './plan.js';
 import type { Stage } from './stage.js';
 import type { PlacementReason } from './async-kv.js';
+import type { Guard } from '../host/deadline.js';
+import { frameGuard } from '../segment/frame.js';
 
 /**
  * The segments requests are routed through, and how many requests entered them. A hot
@@ -18,7 +20,12 @@ export class Generation {
   #inFlight = 0;
   #drained: Array<() => void> = [];
 
-  constructor(readonly segments: readonly Segment[]) {}
+  /** The guard of the request frame its requests run in (segment/frame.ts); undefined: none, each phase guards itself. */
+  readonly frame: Guard | undefined;
+
+  constructor(readonly segments: readonly Segment[]) {
+    this.frame = frameGuard(segments);
+  }
 
   enter(): void {
     this.#inFlight++;

@@ -7,13 +7,14 @@ import { keepImage, restoreImage } from '../abi/image.js';
 import { invalidHop } from '../abi/hop-check.js';
 import { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
-import { GuestInvalidOutputError, WitlineError } from '../core/errors.js';
+import { GuestInvalidOutputError, StageTimeoutError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import { unguarded, type Deadline, type Guard } from '../host/deadline.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
 import { checkRequest, checkResponse } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
+import { frame, type Framed } from './frame.js';
 
 /**
  * A value in flight, held in memory: a record a guest returned (awaiting its post-return),
@@ -191,7 +192,7 @@ function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | unde
  * A worker thread of a pooled segment runs the same chain with the request entering from
  * host memory and the results copied back into it (`runRequest`/`runResponse` with other exits).
  */
-export class FusedSegment implements Segment {
+export class FusedSegment implements Segment, Framed {
   readonly mode = 'fused' as const;
   readonly guests: readonly Guest[];
   readonly stages: readonly string[];
@@ -199,6 +200,8 @@ export class FusedSegment implements Segment {
   readonly #needsSnapshot: boolean;
   // The watchdog's frame when a stage uses it (a stage with fuel or no deadline is fine inside it too).
   readonly #guard: Guard;
+  /** What a request frame around this segment is a frame of (segment/frame.ts): its phases can run inside one. */
+  readonly frameGuard: Guard;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
   readonly #spare: HostMemory[] = [];
 
@@ -210,6 +213,7 @@ export class FusedSegment implements Segment {
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
     this.#guard = guests.find((g) => g.guard !== unguarded)?.guard ?? unguarded;
+    this.frameGuard = this.#guard;
   }
 
   describe(): SegmentDescription {
@@ -275,23 +279,45 @@ export class FusedSegment implements Segment {
 
   /**
    * Run a phase in one guarded frame (the watchdog's, for a stage that uses it: one native
-   * call per phase, not per stage), each stage under its own deadline; a failure anywhere
-   * (a trap, an invalid value, a timeout, which unwinds the phase) blames the guest running
-   * and releases the value in flight.
+   * call per phase, not per stage; inside a request frame, segment/frame.ts, none of its
+   * own), each stage under its own deadline; a failure anywhere (a trap, an invalid value, a
+   * timeout, which unwinds the phase) blames the guest running and releases the value in flight.
    */
   #phase<T>(state: FusedState, body: (...args: any[]) => T, a: unknown, b: unknown, c: unknown, d: unknown): T {
     const deadline = this.#call.deadline;
     const outer = deadline.enter(0);
     state.running = undefined;
     state.from = undefined;
+    const framed = frame.open;
+    if (framed) {
+      frame.segment = this;
+      frame.state = state;
+      frame.inPhase = true;
+    }
     try {
-      return this.#guard(body, this, a, b, c, d);
+      return framed ? body.call(this, a, b, c, d) : this.#guard(body, this, a, b, c, d);
     } catch (err) {
       return fail(err, state.running ?? this.guests[0], state.from);
     } finally {
-      state.running = undefined;
+      // `running` stays: the request frame blames it for a termination that lands just after.
+      if (framed) frame.inPhase = false;
       state.from = undefined;
       deadline.leave(outer);
+    }
+  }
+
+  /** See {@link Framed.unwind}: what this phase's `catch` would have done, had the termination let it run. */
+  unwind(state: unknown, err: unknown, inPhase: boolean): unknown {
+    const s = state as FusedState;
+    const g = s.running ?? this.guests[0];
+    // The stage had finished (its instance is whole): the request still answers as timed out.
+    if (!inPhase) return new StageTimeoutError([g.spec.stage], g.spec.timeoutMs ?? 0);
+    try {
+      return fail(err, g, s.from);
+    } catch (e) {
+      return e;
+    } finally {
+      s.from = undefined;
     }
   }
 
