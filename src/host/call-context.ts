@@ -27,6 +27,11 @@ export class CallContext {
     return outer;
   }
 
+  /** The request being called for now (what {@link enter} would return). */
+  get current(): RequestContext | undefined {
+    return this.#current;
+  }
+
   /** End the call: restore what {@link enter} returned (nothing, for a top-level call). */
   leave(outer: RequestContext | undefined = undefined): void {
     this.#current = outer;

@@ -228,6 +228,11 @@ export class Deadline {
     return outer;
   }
 
+  /** The timeout of the call running now (what {@link enter} would return). */
+  get current(): number {
+    return DEADLINE_SLOTS[TIMEOUT];
+  }
+
   /** End the call: restore what {@link enter} returned (an outer call's time starts over: such nesting is rare). */
   leave(outer: number): void {
     DEADLINE_SLOTS[TIMEOUT] = outer;

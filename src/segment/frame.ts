@@ -44,8 +44,9 @@ export const frame: { open: boolean; segment: Framed | undefined; state: unknown
  */
 export function inFrame<T>(guard: Guard, call: CallContext, fn: (a: any, b: any, c: any, d: any) => T, a: unknown, b: unknown, c: unknown, d: unknown): T {
   const { open, segment, state, inPhase } = frame;
-  const outerCall = call.enter(undefined);
-  const outerDeadline = call.deadline.enter(0);
+  // Only read: every call inside restores both itself, unless a termination skips it (see catch).
+  const outerCall = call.current;
+  const outerDeadline = call.deadline.current;
   frame.open = true;
   frame.segment = undefined;
   frame.state = undefined;
@@ -53,6 +54,8 @@ export function inFrame<T>(guard: Guard, call: CallContext, fn: (a: any, b: any,
   try {
     return guard(fn, undefined, a, b, c, d);
   } catch (err) {
+    call.deadline.leave(outerDeadline);
+    call.leave(outerCall);
     // A termination reaches here as DeadlineExceeded from the native frame; a phase's own
     // failures arrive already turned into witline errors, by its own catch.
     // (Read through the type: the assignments above narrowed it, but the phases changed it since.)
@@ -64,8 +67,6 @@ export function inFrame<T>(guard: Guard, call: CallContext, fn: (a: any, b: any,
     frame.segment = segment;
     frame.state = state;
     frame.inPhase = inPhase;
-    call.deadline.leave(outerDeadline);
-    call.leave(outerCall);
   }
 }
 
