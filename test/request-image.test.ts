@@ -6,7 +6,8 @@ import { liftRequest } from '../src/abi/lift.js';
 import { keepImage, restoreImage } from '../src/abi/image.js';
 import { HostMemory } from '../src/abi/host-memory.js';
 import { GuestMemory, type AbiMemory } from '../src/abi/memory.js';
-import { bundledGuest } from './support/guest.js';
+import { bundledGuest, guestOf } from './support/guest.js';
+import { conformanceGuest } from './conformance/build.js';
 import { anyRequest } from './support/arbitraries.js';
 
 // A fused stage's response phase gets back the request it received: kept as an image of
@@ -16,8 +17,11 @@ import { anyRequest } from './support/arbitraries.js';
 let a: Guest;
 let b: Guest;
 let c: Guest;
+let sdkC: Guest;
 beforeAll(async () => {
-  [a, b, c] = await Promise.all([bundledGuest('echo', 'codec'), bundledGuest('echo', 'codec'), bundledGuest('conformance-c', 'codec')]);
+  [a, b, sdkC] = await Promise.all([bundledGuest('echo', 'codec'), bundledGuest('echo', 'codec'), bundledGuest('conformance-c', 'codec')]);
+  // C on wasi-libc: its allocator frees pieces (malloc/free), and it declares no arena.
+  c = await guestOf('c-wasi-libc', await conformanceGuest('c-wasi-libc'), 'codec');
 });
 
 function record(mem: AbiMemory, flat: Int32Array, words: number): number {
@@ -26,8 +30,9 @@ function record(mem: AbiMemory, flat: Int32Array, words: number): number {
   return rec;
 }
 
-it('treats the SDK-built guests as arenas and a C guest without the declaration as not', () => {
+it('treats the SDK-built guests (AssemblyScript, C) as arenas and a wasi-libc guest without the declaration as not', () => {
   expect(a.core!.mem.packs).toBe(true);
+  expect(sdkC.core!.mem.packs).toBe(true);
   expect(c.core!.mem.packs).toBe(false);
 });
 

@@ -3,11 +3,12 @@
 //      WebAssembly, installed by `npm ci`: nothing else on the machine), against the
 //      single header middleware/sdk-c/witline.h, which holds all the Canonical ABI glue;
 //   2. read the world off the phases the core module exports;
-//   3. embed the WIT world and wrap the core module into a component (common.mjs).
+//   3. declare the SDK's allocator an arena (the `witline:arena` custom section);
+//   4. embed the WIT world and wrap the core module into a component (common.mjs).
 // No libc and no start-up code: the module has no `_initialize` for a host to run.
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CORE_EXPORTS, componentFromCore, outDir, root, worldFor } from './common.mjs';
+import { ARENA_SECTION, CORE_EXPORTS, componentFromCore, outDir, root, withCustomSection, worldFor } from './common.mjs';
 
 export const CFLAGS = ['--target=wasm32', '-O2', '-ffreestanding', '-nostdlib', '-Wall', '-Wextra', '-Wno-unused-parameter'];
 const LDFLAGS = ['-Wl,--no-entry', '-Wl,-z,stack-size=65536', '-Wl,--strip-all'];
@@ -45,7 +46,9 @@ export async function compileC(name) {
 }
 
 export async function buildC(name, { wit } = {}) {
-  const core = await compileC(name);
+  // witline.h's allocator is an arena (a bump pointer every post-return rewinds, no free):
+  // declared, so that the host may pack a value's strings into one allocation.
+  const core = withCustomSection(await compileC(name), ARENA_SECTION, [1]);
   const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(core)).map((e) => e.name));
   const world = worldFor({
     onRequest: exported.has(CORE_EXPORTS.onRequest),

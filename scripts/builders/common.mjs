@@ -27,6 +27,26 @@ export function worldFor(has) {
   throw new Error('a middleware must export onRequest and/or onResponse');
 }
 
+/**
+ * `core` with a custom section `name` holding `payload` appended: a custom section may come
+ * anywhere in a module, so nothing else is rewritten (the code stays byte for byte the compiler's).
+ */
+export function withCustomSection(core, name, payload) {
+  const leb = (n) => {
+    const out = [];
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n) b |= 0x80;
+      out.push(b);
+    } while (n);
+    return out;
+  };
+  const nameBytes = Buffer.from(name, 'utf8');
+  const body = [...leb(nameBytes.length), ...nameBytes, ...payload];
+  return new Uint8Array([...core, 0, ...leb(body.length), ...body]);
+}
+
 /** A core module exporting the Canonical ABI names of `world`, wrapped into a component. */
 export async function componentFromCore(core, world, wit) {
   const embedded = await componentEmbed({

@@ -36,6 +36,6 @@ export const postReturn = (name) => `cabi_post_${name}`;
 /**
  * A core module's custom section saying its `cabi_realloc` is an arena: it never frees a
  * block on its own, and post-return rewinds it whole, so one allocation may hold many
- * values (abi/memory.ts GuestMemory). witline's AssemblyScript SDK declares it.
+ * values (abi/memory.ts GuestMemory). witline's AssemblyScript and C SDKs declare it (their builders add it).
  */
 export const ARENA_SECTION = 'witline:arena';

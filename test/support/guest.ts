@@ -10,7 +10,11 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A live guest of a bundled component, called through the given binding. */
 export async function bundledGuest(name: string, binding: Binding, config: Array<[string, string]> = [], direct = true): Promise<Guest> {
-  const bytes = await readComponent(bundledComponent(name));
+  return guestOf(name, await readComponent(bundledComponent(name)), binding, config, direct);
+}
+
+/** A live guest of the component `bytes` (built from source by the caller), called through the given binding. */
+export async function guestOf(name: string, bytes: Uint8Array, binding: Binding, config: Array<[string, string]> = [], direct = true): Promise<Guest> {
   const component = await transpileCached(bytes);
   return Guest.create({
     stage: name,
