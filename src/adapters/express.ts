@@ -150,14 +150,16 @@ function pass(
       downstream = r;
       answered?.(r);
     });
+    next();
+    // Answered within next() (as routes that `res.send` do): nothing to wait for. A close
+    // is never emitted synchronously, so none was missed by listening only from here.
+    if (downstream) return downstream;
     // The client went away before the handlers ended the response: nothing will.
     res.on('close', () => {
       if (downstream !== undefined) return;
       abandonCapture(res);
       gone?.(new ClientAbortedError());
     });
-    next();
-    if (downstream) return downstream;
     return new Promise<WitResponse>((resolve, reject) => {
       [answered, gone] = [resolve, reject];
       if (res.destroyed && !downstream) gone(new ClientAbortedError());
