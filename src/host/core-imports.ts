@@ -58,9 +58,23 @@ export function coreImports(
           log: (level: number, p: number, n: number) => host.logger[LEVELS[level] ?? 'info'](memory().readString(p, n), { stage }),
         };
         break;
-      case 'clock':
-        imports[mod] = { 'now-ms': () => BigInt(Math.floor(host.clock())) };
+      case 'clock': {
+        // A u64 result is a BigInt: one is made per millisecond, not per call (a request or
+        // two dozen share each at load).
+        let ms = -1;
+        let big = 0n;
+        imports[mod] = {
+          'now-ms': () => {
+            const now = Math.floor(host.clock());
+            if (now !== ms) {
+              ms = now;
+              big = BigInt(now);
+            }
+            return big;
+          },
+        };
         break;
+      }
       case 'kv': {
         // Where the store lets us read its value in place (it is copied into the guest at once).
         const peek = (host.kv as Partial<Record<typeof kPeek, (key: string) => Uint8Array | undefined>>)[kPeek]?.bind(host.kv);
