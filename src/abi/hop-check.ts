@@ -71,15 +71,21 @@ function validTarget(u8: Uint8Array, ptr: number, len: number): boolean {
   return u8[at] === 0x3a && u8[at + 1] === 0x2f && u8[at + 2] === 0x2f;
 }
 
+// Field-value bytes by class: 1 tab and printable ASCII, 2 a lead byte of U+0080–U+00FF
+// (C2, C3), 0 anything else. One table load per byte instead of three comparisons.
+const VALUE = new Uint8Array(256);
+VALUE[0x09] = 1;
+for (let c = 0x20; c <= 0x7e; c++) VALUE[c] = 1;
+VALUE[0xc2] = VALUE[0xc3] = 2;
+
 /** Tab, printable ASCII, or U+0080–U+00FF as UTF-8 (C2/C3 and a continuation byte). */
 function fieldValue(u8: Uint8Array, ptr: number, len: number): boolean {
   if (ptr + len > u8.byteLength) return true;
   const end = ptr + len;
   for (let i = ptr; i < end; i++) {
-    const c = u8[i];
-    if (c >= 0x20 && c <= 0x7e) continue;
-    if (c === 0x09) continue;
-    if ((c === 0xc2 || c === 0xc3) && i + 1 < end && (u8[i + 1] & 0xc0) === 0x80) {
+    const k = VALUE[u8[i]];
+    if (k === 1) continue;
+    if (k === 2 && i + 1 < end && (u8[i + 1] & 0xc0) === 0x80) {
       i++;
       continue;
     }

@@ -85,14 +85,25 @@ export function wireHeaders(resp: WitResponse): Array<[string, string]> {
   return out;
 }
 
+/**
+ * Whether `k` names a {@link FRAMING} field, any case. The framing names are 10, 14 and 17
+ * characters long and begin with c, t or k: most names are told apart by length and first
+ * letter, without lower-casing them.
+ */
+function isFramingName(k: string): boolean {
+  const n = k.length;
+  if (n !== 10 && n !== 14 && n !== 17) return false;
+  const c = k.charCodeAt(0) | 0x20;
+  return (c === 0x63 /* c */ || c === 0x74 /* t */ || c === 0x6b) /* k */ && FRAMING.has(k.toLowerCase());
+}
+
 /** {@link wireHeaders} as the flat name, value, name, value ... list `res.writeHead` takes without copying. */
 export function wireHeadersFlat(resp: WitResponse): string[] {
   const out: string[] = [];
   const headers = resp.headers;
   for (let i = 0; i < headers.length; i++) {
     const [k, v] = headers[i];
-    // Every framing name is 10 to 17 characters long: most headers skip the lower-casing.
-    if (k.length >= 10 && k.length <= 17 && FRAMING.has(k.toLowerCase())) continue;
+    if (isFramingName(k)) continue;
     out.push(k, v);
   }
   if (resp.status !== 204 && resp.status !== 304) out.push('content-length', String(resp.body.byteLength));

@@ -138,9 +138,10 @@ export class MemoryStore implements KvStore {
     return this.#entries.size;
   }
 
-  #live(key: string): Entry | undefined {
+  // `now`: the clock read once per operation (a compare-and-swap reads the entry and writes it).
+  #live(key: string, now: number): Entry | undefined {
     const e = this.#entries.get(key);
-    if (e && e.expires <= this.#now()) {
+    if (e && e.expires <= now) {
       this.#remove(key, e);
       return undefined;
     }
@@ -152,23 +153,22 @@ export class MemoryStore implements KvStore {
     this.#bytes -= key.length + e.value.byteLength;
   }
 
-  #put(key: string, value: Uint8Array, ttlMs: number): void {
+  #put(key: string, value: Uint8Array, ttlMs: number, now: number): void {
     if (key.length > this.#maxValueBytes) throw new KvLimitError(`kv: a key of ${key.length} characters, over maxValueBytes (${this.#maxValueBytes})`);
     if (value.byteLength > this.#maxValueBytes) {
       throw new KvLimitError(`kv: a value of ${value.byteLength} bytes, over maxValueBytes (${this.#maxValueBytes})`);
     }
-    const old = this.#entries.get(key);
+    let old = this.#entries.get(key);
     const grow = key.length + value.byteLength - (old ? key.length + old.value.byteLength : 0);
     if (this.#bytes + grow > this.#maxTotalBytes) {
       this.#sweep();
-      const now = this.#entries.get(key);
-      const after = key.length + value.byteLength - (now ? key.length + now.value.byteLength : 0);
+      old = this.#entries.get(key);
+      const after = key.length + value.byteLength - (old ? key.length + old.value.byteLength : 0);
       if (this.#bytes + after > this.#maxTotalBytes) throw new KvLimitError(`kv: the store is full (maxTotalBytes ${this.#maxTotalBytes})`);
     }
-    const expires = ttlMs > 0 ? this.#now() + ttlMs : Infinity;
+    const expires = ttlMs > 0 ? now + ttlMs : Infinity;
     // Re-inserting moves the key to the end, so Map order is least-recently-written first.
-    const prev = this.#entries.get(key);
-    if (prev) this.#remove(key, prev);
+    if (old) this.#remove(key, old);
     this.#entries.set(key, { value, expires });
     this.#bytes += key.length + value.byteLength;
     if (this.#entries.size > this.#maxEntries) this.#evict();
@@ -188,32 +188,34 @@ export class MemoryStore implements KvStore {
   }
 
   get(key: string): Uint8Array | undefined {
-    return this.#live(key)?.value.slice();
+    return this.#live(key, this.#now())?.value.slice();
   }
 
   [kPeek](key: string): Uint8Array | undefined {
-    return this.#live(key)?.value;
+    return this.#live(key, this.#now())?.value;
   }
 
   set(key: string, value: Uint8Array, ttlMs: number): void {
-    this.#put(key, own(value), ttlMs);
+    this.#put(key, own(value), ttlMs, this.#now());
   }
 
   incr(key: string, delta: bigint, ttlMs: number): bigint {
-    const e = this.#live(key);
+    const now = this.#now();
+    const e = this.#live(key, now);
     const current = e ? decodeCounter(e.value) : 0n;
     if (current === undefined) throw notACounter(key);
     const next = BigInt.asIntN(64, current + delta); // two's-complement wrap, as s64
     const value = encodeCounter(next);
-    if (ttlMs > 0 || !e) this.#put(key, value, ttlMs);
+    if (ttlMs > 0 || !e) this.#put(key, value, ttlMs, now);
     else e.value = value; // same size: 8 bytes
     return next;
   }
 
   compareAndSwap(key: string, expected: Uint8Array | undefined, value: Uint8Array, ttlMs: number): boolean {
-    const e = this.#live(key);
+    const now = this.#now();
+    const e = this.#live(key, now);
     if (expected === undefined ? e !== undefined : !e || !equalBytes(e.value, expected)) return false;
-    this.#put(key, own(value), ttlMs);
+    this.#put(key, own(value), ttlMs, now);
     return true;
   }
 
