@@ -1,5 +1,6 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
-import type { AbiMemory } from './memory.js';
+import { GuestMemory, type AbiMemory } from './memory.js';
+import { HOP_CHECK_WASM } from './hop-check-wasm.js';
 
 /**
  * What a fused hop checks before a guest's output is copied into the next guest: what
@@ -18,6 +19,48 @@ import type { AbiMemory } from './memory.js';
  * which reports them. Returns the reason, or undefined when the value may go on.
  */
 export function invalidHop(mem: AbiMemory, rec: number, kind: 'request' | 'response'): string | undefined {
+  const check = mem instanceof GuestMemory ? wasmCheck(mem) : undefined;
+  if (!check) return invalidHopJs(mem, rec, kind);
+  const code = kind === 'request' ? check.request(rec) : check.response(rec);
+  // A status refused: its message names it, which the JS check words.
+  return code === 0 ? undefined : code <= 4 ? REASONS[code] : invalidHopJs(mem, rec, kind);
+}
+
+/** The reasons, by the code hop-check.wat returns (0: none; 5 and 6, the status: worded by the JS check). */
+const REASONS = [
+  undefined,
+  'the method is not a token',
+  'the uri is not a valid request target',
+  'a header name is not a token',
+  'a header value has a forbidden character (CR, LF, NUL, control or past U+00FF)',
+] as const;
+
+interface WasmCheck {
+  request(rec: number): number;
+  response(rec: number): number;
+}
+
+let checkModule: WebAssembly.Module | null | undefined;
+
+/**
+ * The check of hop-check.wat over `mem` (one instance per guest memory, kept on it), where
+ * the runtime validates it (SIMD: every Node this package supports; `WITLINE_WASM_HOP=off`
+ * turns it off with the Wasm copy, for comparison).
+ */
+function wasmCheck(mem: GuestMemory): WasmCheck | undefined {
+  if (mem.hopCheck) return mem.hopCheck as WasmCheck;
+  if (checkModule === undefined) {
+    const bytes = Buffer.from(HOP_CHECK_WASM, 'base64');
+    checkModule = process.env.WITLINE_WASM_HOP !== 'off' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  if (!checkModule) return undefined;
+  const ex = new WebAssembly.Instance(checkModule, { m: { mem: mem.memory } }).exports as unknown as WasmCheck;
+  mem.hopCheck = ex;
+  return ex;
+}
+
+/** {@link invalidHop} in JS: for records in host memory, and the reference hop-check.wat is tested against. */
+export function invalidHopJs(mem: AbiMemory, rec: number, kind: 'request' | 'response'): string | undefined {
   const u8 = mem.u8;
   const u32 = mem.u32;
   if (rec % 4 !== 0 || rec + (kind === 'request' ? REQUEST.size : RESPONSE.size) > u8.byteLength) return undefined;

@@ -201,6 +201,8 @@ export class GuestMemory extends AbiMemory {
   #end = 0;
   /** Wasm hop instances from this memory into others (see wasm-hop.ts), made on first use. */
   readonly hops = new Map<GuestMemory, unknown>();
+  /** The Wasm hop check over this memory (abi/hop-check.ts), made on first use. */
+  hopCheck: unknown;
 
   /** The guest's `cabi_realloc`, for a Wasm hop that allocates in this memory. */
   get realloc(): CoreMemory['realloc'] {
