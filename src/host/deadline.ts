@@ -4,8 +4,8 @@
  * - The watchdog (`host/watchdog.ts`, the default on the main thread): guests run as they
  *   were built; a native watchdog thread stops a call past its deadline with V8's
  *   TerminateExecution, which a native frame right around the call turns back into
- *   {@link DeadlineExceeded}. One frame per call of a per-hop stage, one per phase of a
- *   fused segment (~80 ns in a hot loop, ~0.35 µs on the request path).
+ *   {@link DeadlineExceeded}. One frame per call of a per-hop stage, one per request through
+ *   only fused segments (segment/frame.ts; ~60 ns in a hot loop, more on the request path).
  * - Fuel (where the watchdog is not loaded, and for stages that suspend: a suspended
  *   guest resumes from the microtask queue, outside any native frame). Guests' core
  *   modules are rewritten at load (`component/sandbox.ts`) to spend fuel from a global
