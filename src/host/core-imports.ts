@@ -3,7 +3,7 @@ import { witName, type Capability } from '../core/wit-names.mjs';
 import type { HostServices } from './imports.js';
 import { kPeek } from './kv.js';
 import type { LogLevel } from './log.js';
-import { reopened, shieldModules, STATEFUL_CAPABILITIES } from './deadline.js';
+import { enterHostCall, leaveHostCall, reopened } from './deadline.js';
 
 /**
  * The witline capabilities at the core level, as the Canonical ABI lowers them: what a
@@ -36,7 +36,11 @@ export function coreImports(
   granted: readonly Capability[],
   host: HostServices,
   memory: () => GuestMemory,
-  /** The watchdog may terminate this guest's calls: keep it out of the host's (deadline.ts). */
+  /**
+   * The watchdog may terminate this guest's calls: the functions that change host state
+   * (kv, log: STATEFUL_CAPABILITIES) enter a host call around their work (deadline.ts), so
+   * that a termination never lands in the host's own bookkeeping.
+   */
   watched = true,
 ): WebAssembly.Imports {
   const imports: WebAssembly.Imports = {};
@@ -55,7 +59,14 @@ export function coreImports(
     switch (cap) {
       case 'log':
         imports[mod] = {
-          log: (level: number, p: number, n: number) => host.logger[LEVELS[level] ?? 'info'](memory().readString(p, n), { stage }),
+          log: (level: number, p: number, n: number) => {
+            const mine = watched && enterHostCall();
+            try {
+              host.logger[LEVELS[level] ?? 'info'](memory().readString(p, n), { stage });
+            } finally {
+              leaveHostCall(mine);
+            }
+          },
         };
         break;
       case 'clock': {
@@ -80,21 +91,53 @@ export function coreImports(
         const peek = (host.kv as Partial<Record<typeof kPeek, (key: string) => Uint8Array | undefined>>)[kPeek]?.bind(host.kv);
         imports[mod] = {
           get: (kp: number, kl: number, ret: number) => {
-            const k = key(kp, kl);
-            const v = peek ? peek(k) : host.kv.get(k);
-            const mem = memory();
-            if (v === undefined) {
-              mem.u8[ret] = 0;
-              return;
+            const mine = watched && enterHostCall();
+            try {
+              const k = key(kp, kl);
+              const v = peek ? peek(k) : host.kv.get(k);
+              const mem = memory();
+              if (v === undefined) {
+                mem.u8[ret] = 0;
+                return;
+              }
+              putBytes(ret + 4, v);
+              memory().u8[ret] = 1;
+            } finally {
+              leaveHostCall(mine);
             }
-            putBytes(ret + 4, v);
-            memory().u8[ret] = 1;
           },
-          set: (kp: number, kl: number, vp: number, vl: number, t: bigint) => host.kv.set(key(kp, kl), bytes(vp, vl), ttl(t)),
-          incr: (kp: number, kl: number, delta: bigint, t: bigint) => host.kv.incr(key(kp, kl), BigInt.asIntN(64, delta), ttl(t)),
-          'compare-and-swap': (kp: number, kl: number, et: number, ep: number, el: number, vp: number, vl: number, t: bigint) =>
-            host.kv.compareAndSwap(key(kp, kl), et ? bytes(ep, el) : undefined, bytes(vp, vl), ttl(t)) ? 1 : 0,
-          delete: (kp: number, kl: number) => host.kv.delete(key(kp, kl)),
+          set: (kp: number, kl: number, vp: number, vl: number, t: bigint) => {
+            const mine = watched && enterHostCall();
+            try {
+              host.kv.set(key(kp, kl), bytes(vp, vl), ttl(t));
+            } finally {
+              leaveHostCall(mine);
+            }
+          },
+          incr: (kp: number, kl: number, delta: bigint, t: bigint) => {
+            const mine = watched && enterHostCall();
+            try {
+              return host.kv.incr(key(kp, kl), BigInt.asIntN(64, delta), ttl(t));
+            } finally {
+              leaveHostCall(mine);
+            }
+          },
+          'compare-and-swap': (kp: number, kl: number, et: number, ep: number, el: number, vp: number, vl: number, t: bigint) => {
+            const mine = watched && enterHostCall();
+            try {
+              return host.kv.compareAndSwap(key(kp, kl), et ? bytes(ep, el) : undefined, bytes(vp, vl), ttl(t)) ? 1 : 0;
+            } finally {
+              leaveHostCall(mine);
+            }
+          },
+          delete: (kp: number, kl: number) => {
+            const mine = watched && enterHostCall();
+            try {
+              host.kv.delete(key(kp, kl));
+            } finally {
+              leaveHostCall(mine);
+            }
+          },
         };
         break;
       }
@@ -105,6 +148,5 @@ export function coreImports(
         break;
     }
   }
-  // The watchdog never stops a guest inside one of these (deadline.ts).
-  return watched ? shieldModules(imports, STATEFUL_CAPABILITIES.map(coreModule)) : imports;
+  return imports;
 }
