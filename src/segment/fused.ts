@@ -12,7 +12,7 @@ import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import { unguarded, type Deadline, type Guard } from '../host/deadline.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
-import { checkRequest, checkResponse } from '../core/validate.js';
+import { checkRequest, checkResponse, checkResponseSize } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
 import { frame, type Framed } from './frame.js';
 
@@ -72,8 +72,27 @@ export interface FusedState {
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
 export type Exit<T> = (v: Held) => T;
 
-const liftNext: Exit<WitRequest> = (v) => checkRequest(v.guest!.spec.stage, liftRequest(v.mem, v.rec, v.guest!.spec.lift));
-const liftAnswer: Exit<WitResponse> = (v) => checkResponse(v.guest!.spec.stage, liftResponse(v.mem, v.rec, v.guest!.spec.lift), v.guest!.spec.lift);
+/**
+ * A value leaving the segment for JS is checked on its bytes in the guest's memory (one
+ * call, abi/hop-check.ts: the same rules as core/validate.ts's string checks), then lifted
+ * with no check per string; a refusal is worded by the string checks.
+ */
+const liftNext: Exit<WitRequest> = (v) => {
+  const g = v.guest!;
+  const reason = invalidHop(v.mem, v.rec, 'request');
+  const req = liftRequest(v.mem, v.rec, g.spec.lift);
+  if (reason === undefined) return req;
+  checkRequest(g.spec.stage, req);
+  throw new GuestInvalidOutputError(g.spec.stage, reason);
+};
+const liftAnswer: Exit<WitResponse> = (v) => {
+  const g = v.guest!;
+  const reason = invalidHop(v.mem, v.rec, 'response');
+  const resp = liftResponse(v.mem, v.rec, g.spec.lift);
+  if (reason === undefined) return checkResponseSize(g.spec.stage, resp, g.spec.lift);
+  checkResponse(g.spec.stage, resp, g.spec.lift);
+  throw new GuestInvalidOutputError(g.spec.stage, reason);
+};
 
 /** A guest's output about to enter another guest must be what per-hop mode would let through (abi/hop-check.ts). */
 function checkHop(v: Held, kind: 'request' | 'response'): void {
