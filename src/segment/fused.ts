@@ -217,9 +217,10 @@ export class FusedSegment implements Segment, Framed {
   readonly stages: readonly string[];
   readonly #call: CallContext;
   readonly #needsSnapshot: boolean;
-  // The watchdog's frame when a stage uses it (a stage with fuel or no deadline is fine inside it too).
-  readonly #guard: Guard;
-  /** What a request frame around this segment is a frame of (segment/frame.ts): its phases can run inside one. */
+  /**
+   * The watchdog's frame when a stage uses it (a stage with fuel or no deadline is fine inside
+   * it too): around each phase, or around a whole request (segment/frame.ts reads it).
+   */
   readonly frameGuard: Guard;
   // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
   readonly #spare: HostMemory[] = [];
@@ -231,8 +232,7 @@ export class FusedSegment implements Segment, Framed {
     this.#call = call;
     // Only a stage after the first with a response phase needs its input kept host-side.
     this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
-    this.#guard = guests.find((g) => g.guard !== unguarded)?.guard ?? unguarded;
-    this.frameGuard = this.#guard;
+    this.frameGuard = guests.find((g) => g.guard !== unguarded)?.guard ?? unguarded;
   }
 
   describe(): SegmentDescription {
@@ -314,7 +314,7 @@ export class FusedSegment implements Segment, Framed {
       frame.inPhase = true;
     }
     try {
-      return framed ? body.call(this, a, b, c, d) : this.#guard(body, this, a, b, c, d);
+      return framed ? body.call(this, a, b, c, d) : this.frameGuard(body, this, a, b, c, d);
     } catch (err) {
       return fail(err, state.running ?? this.guests[0], state.from);
     } finally {
