@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pipeline, stage, type Pipeline } from '../../src/index.js';
 import { echo } from '../support/components.js';
-import { FORGER_WORLD, forgerWat, watComponent } from '../support/wat-components.js';
+import { buildForgers, FORGER_WORLD, forgerWat, watComponent } from '../support/wat-components.js';
 import { quiet } from './support.js';
 
 // Where a value leaves a fused segment for JS (the request the handler gets, an answer),
@@ -18,9 +18,9 @@ const cases = [
   ['an answer with NUL in a header value', { respond: { status: 200, header: ['x-a', 'a\0b'] } }],
 ] as const;
 
-const built = new Map<string, Uint8Array>();
+let built: Map<string, Uint8Array>;
 beforeAll(async () => {
-  for (const [what, out] of cases) built.set(what, await watComponent({ wat: forgerWat(out as never), world: FORGER_WORLD }));
+  built = await buildForgers(cases);
 }, 120_000);
 
 const open: Pipeline[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pipeline, stage, type Pipeline } from '../../src/index.js';
 import { echo } from '../support/components.js';
-import { FORGER_WORLD, forgerWat, watComponent } from '../support/wat-components.js';
+import { buildForgers, FORGER_WORLD, forgerWat, watComponent } from '../support/wat-components.js';
 import { quiet } from './support.js';
 
 // Finding 7: inside a fused segment, what a guest passes on is checked before it enters the
@@ -19,9 +19,9 @@ const cases = [
   ['a response header value with NUL', { respond: { status: 200, header: ['x-a', 'a\0b'] } }],
 ] as const;
 
-const built = new Map<string, Uint8Array>();
+let built: Map<string, Uint8Array>;
 beforeAll(async () => {
-  for (const [what, out] of cases) built.set(what, await watComponent({ wat: forgerWat(out as never), world: FORGER_WORLD }));
+  built = await buildForgers(cases);
 }, 120_000);
 
 const open: Pipeline[] = [];

@@ -89,3 +89,10 @@ export const watPassOnAfter = (before: string) => `
 
 /** A request phase that passes on a fixed valid request (`GET /`), for components whose shape is what is tested. */
 export const WAT_PASS_ON = watPassOnAfter('');
+
+/** A forger component for each case (`[what, output]`), by `what`: built from WAT, for the hop and exit validation tests. */
+export async function buildForgers(cases: ReadonlyArray<readonly [string, unknown]>): Promise<Map<string, Uint8Array>> {
+  const built = new Map<string, Uint8Array>();
+  for (const [what, out] of cases) built.set(what, await watComponent({ wat: forgerWat(out as never), world: FORGER_WORLD }));
+  return built;
+}
