@@ -1,6 +1,7 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { GuestMemory, type AbiMemory } from './memory.js';
 import { HOP_CHECK_WASM } from './hop-check-wasm.js';
+import { embeddedModule } from './wasm-hop.js';
 
 /**
  * What a fused hop checks before a guest's output is copied into the next guest: what
@@ -49,10 +50,7 @@ let checkModule: WebAssembly.Module | null | undefined;
  */
 function wasmCheck(mem: GuestMemory): WasmCheck | undefined {
   if (mem.hopCheck) return mem.hopCheck as WasmCheck;
-  if (checkModule === undefined) {
-    const bytes = Buffer.from(HOP_CHECK_WASM, 'base64');
-    checkModule = process.env.WITLINE_WASM_HOP !== 'off' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
+  if (checkModule === undefined) checkModule = embeddedModule(HOP_CHECK_WASM);
   if (!checkModule) return undefined;
   const ex = new WebAssembly.Instance(checkModule, { m: { mem: mem.memory } }).exports as unknown as WasmCheck;
   mem.hopCheck = ex;

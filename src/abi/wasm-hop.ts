@@ -13,13 +13,19 @@ interface WasmHop {
   out: Int32Array;
 }
 
+/**
+ * A module embedded as base64 (scripts/build-hop.mjs), compiled; null where the runtime does
+ * not validate it (the copy needs multi-memory) or `WITLINE_WASM_HOP=off` asks for the JS hop.
+ */
+export function embeddedModule(base64: string): WebAssembly.Module | null {
+  const bytes = Buffer.from(base64, 'base64');
+  return process.env.WITLINE_WASM_HOP !== 'off' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
 let module: WebAssembly.Module | null | undefined;
 
 function hopModule(): WebAssembly.Module | null {
-  if (module === undefined) {
-    const bytes = Buffer.from(HOP_WASM, 'base64');
-    module = process.env.WITLINE_WASM_HOP !== 'off' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
+  if (module === undefined) module = embeddedModule(HOP_WASM);
   return module;
 }
 

@@ -19,11 +19,13 @@ function checkHeaders(stage: string, headers: HeaderList): void {
 }
 
 /**
- * A response head within the limits. Counted from string lengths alone: a valid field value
+ * A response head within the limits (what {@link checkResponse} checks that a check of the
+ * response's bytes does not: a fused segment's exit checks those in the guest's memory,
+ * abi/hop-check.ts). Counted from string lengths alone: a valid field value
  * is Latin-1 (one byte a character on the wire) and a name is ASCII, so length is size; a
  * value that is not is refused by {@link checkHeaders} after this.
  */
-function checkHeadSize(stage: string, headers: HeaderList, limits: ResponseLimits): void {
+export function checkHeadSize(stage: string, headers: HeaderList, limits: ResponseLimits = DEFAULT_LIMITS): void {
   const n = headers.length;
   if (n > limits.maxResponseHeaderCount) {
     throw new GuestInvalidOutputError(stage, `${n} response headers, more than maxResponseHeaderCount (${limits.maxResponseHeaderCount})`);
@@ -45,20 +47,11 @@ export function checkResponse(stage: string, resp: WitResponse, limits: Response
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new GuestInvalidOutputError(stage, `status ${status} is not a final HTTP status (200-599)`);
   }
-  checkResponseSize(stage, resp, limits);
+  checkHeadSize(stage, resp.headers, limits);
   checkHeaders(stage, resp.headers);
   if ((status === 204 || status === 304) && resp.body.byteLength > 0) {
     throw new GuestInvalidOutputError(stage, `a ${status} response cannot have a body`);
   }
-  return resp;
-}
-
-/**
- * What {@link checkResponse} checks that a check of the response's bytes does not (a fused
- * segment's exit checks those in the guest's memory, abi/hop-check.ts): the head's size.
- */
-export function checkResponseSize(stage: string, resp: WitResponse, limits: ResponseLimits = DEFAULT_LIMITS): WitResponse {
-  checkHeadSize(stage, resp.headers, limits);
   return resp;
 }
 

@@ -12,7 +12,7 @@ import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
 import type { CallContext } from '../host/call-context.js';
 import { unguarded, type Deadline, type Guard } from '../host/deadline.js';
 import type { RequestOutcome, Segment, SegmentDescription } from '../core/segment.js';
-import { checkRequest, checkResponse, checkResponseSize } from '../core/validate.js';
+import { checkHeadSize, checkRequest, checkResponse } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
 import { frame, type Framed } from './frame.js';
 
@@ -89,7 +89,10 @@ const liftAnswer: Exit<WitResponse> = (v) => {
   const g = v.guest!;
   const reason = invalidHop(v.mem, v.rec, 'response');
   const resp = liftResponse(v.mem, v.rec, g.spec.lift);
-  if (reason === undefined) return checkResponseSize(g.spec.stage, resp, g.spec.lift);
+  if (reason === undefined) {
+    checkHeadSize(g.spec.stage, resp.headers, g.spec.lift);
+    return resp;
+  }
   checkResponse(g.spec.stage, resp, g.spec.lift);
   throw new GuestInvalidOutputError(g.spec.stage, reason);
 };
