@@ -45,8 +45,11 @@ function headersSize(src: AbiMemory, at: number): number {
 }
 
 function copyHeaders(src: AbiMemory, at: number, dst: AbiMemory, out: Int32Array, o: number): void {
-  const base = src.u32[at >>> 2];
-  const n = src.u32[(at >>> 2) + 1];
+  copyList(src, src.u32[at >>> 2], src.u32[(at >>> 2) + 1], dst, out, o);
+}
+
+/** Copy the header list of `n` entries at `base` in `src` into `dst`, as (ptr, len) at `out[o..]`. */
+function copyList(src: AbiMemory, base: number, n: number, dst: AbiMemory, out: Int32Array, o: number): void {
   if (n === 0) {
     out[o] = 4;
     out[o + 1] = 0;
@@ -70,6 +73,22 @@ function copyHeaders(src: AbiMemory, at: number, dst: AbiMemory, out: Int32Array
   }
   out[o] = list;
   out[o + 1] = n;
+}
+
+/**
+ * Copy the request whose 9 flat values over `src` are `flat` (a guest's arguments, not a
+ * record in its memory) into `dst`, as flat values at `out[o..]`, piece by piece. Off the
+ * hot path: a request moved out of a guest (segment/resident.ts) that is no image.
+ */
+export function copyRequestFlat(src: AbiMemory, flat: ArrayLike<number>, dst: AbiMemory, out: Int32Array, o: number): void {
+  out[o] = copyRun(src, flat[0] >>> 0, flat[1] >>> 0, dst, 1);
+  out[o + 1] = flat[1];
+  out[o + 2] = copyRun(src, flat[2] >>> 0, flat[3] >>> 0, dst, 1);
+  out[o + 3] = flat[3];
+  copyList(src, flat[4] >>> 0, flat[5] >>> 0, dst, out, o + 4);
+  out[o + 6] = flat[6];
+  out[o + 7] = flat[6] === 1 ? copyRun(src, flat[7] >>> 0, flat[8] >>> 0, dst, 1) : 0;
+  out[o + 8] = flat[6] === 1 ? flat[8] : 0;
 }
 
 /** Copy the request record at `ptr` in `src` into `dst`, as 9 flat values at `out[o..]`. */

@@ -1,5 +1,5 @@
 import { REQUEST, REQUEST_FLAT } from './layout.js';
-import { copyRequest } from './hop.js';
+import { copyRequest, copyRequestFlat } from './hop.js';
 import { AbiMemory } from './memory.js';
 
 /**
@@ -80,6 +80,12 @@ export class HostMemory extends AbiMemory {
   /** Copy the request record at `ptr` in `src` here; returns this memory's record pointer. */
   takeRequest(src: AbiMemory, ptr: number, flat: Int32Array): number {
     copyRequest(src, ptr, this, flat, 0);
+    return this.storeRequest(flat);
+  }
+
+  /** Copy the request given as flat values over `src` (`from`) here; returns this memory's record pointer. */
+  takeFlat(src: AbiMemory, from: ArrayLike<number>, flat: Int32Array): number {
+    copyRequestFlat(src, from, this, flat, 0);
     return this.storeRequest(flat);
   }
 }

@@ -66,6 +66,14 @@ export interface GuestSpec {
   suspend?: boolean;
 }
 
+/**
+ * A request lying in a guest's memory for its response phase (segment/resident.ts): whoever
+ * calls into the guest next moves it out first, before anything there can change.
+ */
+export interface Resident {
+  evacuate(): void;
+}
+
 /** Re-instantiation backoff after a failure, as Envoy's default retry policy: 1 s base, doubling, capped at 10 × base. */
 export const REINSTANTIATE_BACKOFF = { baseMs: 1_000, maxMs: 10_000 } as const;
 
@@ -95,6 +103,12 @@ export class Guest {
    * synchronous instance above serves no request.
    */
   suspending: SuspendingInstances | undefined;
+  /**
+   * The course whose requests lie in this instance's memory, if any (segment/resident.ts).
+   * Every call into the guest, from any segment, moves them out first: a per-hop call here,
+   * a fused segment's own entry there.
+   */
+  resident: Resident | undefined = undefined;
 
   /**
    * Runs guest code under the stage's deadline: in the watchdog's native frame, or a plain
@@ -282,6 +296,7 @@ export class Guest {
 
   /** Run the request phase; synchronous unless the instance is being replaced. */
   onRequest(req: WitRequest, ctx?: RequestContext): WitAction | Promise<WitAction> {
+    this.resident?.evacuate();
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onRequest(req, ctx));
     // The context capability answers for the request being run, during the call only; the stage's deadline runs meanwhile.
@@ -312,6 +327,7 @@ export class Guest {
 
   /** Run the response phase; synchronous unless the instance is being replaced. */
   onResponse(req: WitRequest, resp: WitResponse, ctx?: RequestContext): WitResponse | Promise<WitResponse> {
+    this.resident?.evacuate();
     const inst = this.#instance;
     if (!inst) return Promise.resolve(this.instance()).then(() => this.onResponse(req, resp, ctx));
     const call = this.spec.host.call;

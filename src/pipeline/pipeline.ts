@@ -9,7 +9,7 @@ import type { Limits } from '../core/limits.js';
 import { isPromise, type MaybePromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
 import { runOnion, type Terminal } from './run.js';
 import { inFrame } from '../segment/frame.js';
-import { shieldedFunction } from '../host/deadline.js';
+import { shieldedFunction, unguarded } from '../host/deadline.js';
 import type { Fusion } from './plan.js';
 import type { Binding } from '../component/guest.js';
 import type { Stage } from './stage.js';
@@ -120,9 +120,10 @@ export class Pipeline {
       // The request keeps this generation's segments to its end, whatever a replace installs meanwhile.
       gen = this.#chain.generation;
       gen.enter();
-      // All fused: the whole synchronous course in one watchdog frame, the handler shielded (segment/frame.ts).
-      const out = gen.frame
-        ? inFrame(gen.frame, this.#host.call, runOnion, gen.segments, this.#shielded(terminal), req, ctx)
+      // All fused: the whole synchronous course in one frame; under the watchdog, the handler shielded (segment/frame.ts).
+      const frame = gen.frame;
+      const out = frame
+        ? inFrame(frame, this.#host.call, runOnion, gen.segments, frame === unguarded ? terminal : this.#shielded(terminal), req, ctx)
         : runOnion(gen.segments, terminal, req, ctx);
       if (!isPromise(out)) return out;
       const entered = gen;

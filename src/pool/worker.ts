@@ -16,7 +16,8 @@ import { Guest } from '../component/guest.js';
 import { CallContext } from '../host/call-context.js';
 import type { HostServices } from '../host/imports.js';
 import { serializeError } from '../core/errors.js';
-import { FusedSegment, held, seenFromWire, seenToWire, type Exit, type FusedState } from '../segment/fused.js';
+import { FusedSegment, held, type Exit, type FusedState } from '../segment/fused.js';
+import { seenFromWire, seenToWire } from '../segment/kept.js';
 import { markStarted } from './deadline.js';
 import { HostClient, proxyClock, proxyKv, proxyLogger } from './kv-proxy.js';
 import {

@@ -70,9 +70,13 @@ export function inFrame<T>(guard: Guard, call: CallContext, fn: (a: any, b: any,
   }
 }
 
-/** The guard a request through `segments` runs in one frame of, if any: all fused, at least one stage under the watchdog. */
+/**
+ * The guard a request through `segments` runs in one frame of, if any: all fused (a
+ * segment with a `frameGuard`); the watchdog's when a stage uses it, else `unguarded` (a
+ * frame is then only the promise that the course runs synchronously: segment/kept.ts).
+ */
 export function frameGuard(segments: readonly object[]): Guard | undefined {
-  let guard: Guard | undefined;
+  let guard: Guard = unguarded;
   for (const s of segments) {
     const g = (s as { readonly frameGuard?: Guard }).frameGuard;
     if (!g) return undefined;

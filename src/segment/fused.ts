@@ -3,9 +3,9 @@ import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
 import { copyRequest, copyResponse } from '../abi/hop.js';
-import { keepImage, restoreImage } from '../abi/image.js';
+import { restoreImage } from '../abi/image.js';
 import { invalidHop } from '../abi/hop-check.js';
-import { HostMemory } from '../abi/host-memory.js';
+import type { HostMemory } from '../abi/host-memory.js';
 import { AbiError, type AbiMemory } from '../abi/memory.js';
 import { GuestInvalidOutputError, StageTimeoutError, WitlineError } from '../core/errors.js';
 import type { RequestContext, WitRequest, WitResponse } from '../core/types.js';
@@ -15,6 +15,7 @@ import type { RequestOutcome, Segment, SegmentDescription } from '../core/segmen
 import { checkHeadSize, checkRequest, checkResponse } from '../core/validate.js';
 import { traceStage, tracingStages } from '../core/trace.js';
 import { frame, type Framed } from './frame.js';
+import { Course, evacuate, recycle, seen, stay, type Seen } from './kept.js';
 
 /**
  * A value in flight, held in memory: a record a guest returned (awaiting its post-return),
@@ -35,25 +36,6 @@ export function held(mem: AbiMemory, rec: number): Held {
   return { guest: undefined, mem, ret: rec, rec, post: undefined };
 }
 
-/** The request a stage received, kept for its response phase: a JS value, a record in `snap`, or an image there (abi/image.ts). */
-export type Seen = { js: WitRequest } | { snap: number } | { image: number };
-
-/**
- * A kept request as one number, for a worker's task messages (the host memory travels
- * with them): -1 none, a record's pointer as it is, an image's pointer p as -2 - p.
- */
-export function seenToWire(seen: Seen | undefined): number {
-  if (!seen) return -1;
-  if ('snap' in seen) return seen.snap;
-  if ('image' in seen) return -2 - seen.image;
-  throw new TypeError('a request kept as a JS value cannot travel');
-}
-
-/** The inverse of {@link seenToWire}. */
-export function seenFromWire(n: number): Seen | undefined {
-  return n === -1 ? undefined : n >= 0 ? { snap: n } : { image: -2 - n };
-}
-
 /** What the response phase needs: the stages entered, in order, and the host memory holding their snapshots. */
 export interface FusedState {
   entered: Array<{ guest: Guest; seen: Seen | undefined }>;
@@ -67,6 +49,8 @@ export interface FusedState {
    */
   running?: Guest;
   from?: Held;
+  /** On the main thread (a Course, segment/kept.ts), whose requests may stay in their guests: move them out. */
+  evacuate?(): void;
 }
 
 /** Where a value leaving the segment goes: lifted to JS (main thread) or copied to host memory (worker). */
@@ -145,34 +129,6 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
   return blamed.fail(err);
 }
 
-// Flat values of a request kept piece by piece (takeRequest), apart from any guest's arguments.
-const scratch = new Int32Array(REQUEST_FLAT);
-
-/**
- * What guest `g` receives from `from` (or `js`), kept for its response phase. For an arena
- * guest, as an image (abi/image.ts): of its own copy once it has one (`entered`: the block
- * holds only its own memory), else of a piece-by-piece copy in host memory (compact, gaps
- * zeroed). Never an image of another guest's memory: the bytes between the pieces of its
- * output are its own, which no other guest may see. Else piece by piece.
- */
-function seen(state: FusedState, g: Guest, from: Held | undefined, js: WitRequest | undefined, entered: boolean): Seen {
-  if (!from) return { js: js! };
-  if (from.mem === state.snap) return { snap: from.rec };
-  const snap = state.snap!;
-  const packs = g.core!.mem.packs;
-  if (packs && entered) {
-    const image = keepImage(snap, g.core!.mem, g.args, 0);
-    if (image !== 0) return { image };
-  }
-  if (packs) snap.align(8); // the image's block starts at its first piece: nothing before it
-  const rec = snap.takeRequest(from.mem, from.rec, scratch);
-  if (packs) {
-    const image = keepImage(snap, snap, scratch, 0);
-    if (image !== 0) return { image };
-  }
-  return { snap: rec };
-}
-
 /** Into guest `g`: a copy from `from`, or lowered from `js`, as its arguments. */
 function enterRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined): void {
   if (from) copyRequest(from.mem, from.rec, g.core!.mem, g.args, 0);
@@ -192,7 +148,8 @@ function callRequest(g: Guest, trace: FusedState['trace']): number {
 function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | undefined, resp: WitResponse | undefined): number {
   const core = g.core!;
   const a = g.args;
-  if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
+  if ('resident' in seen) for (let i = 0; i < REQUEST_FLAT; i++) a[i] = seen.flat[i];
+  else if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
   else if ('image' in seen) restoreImage(state.snap!, seen.image, core.mem, a, 0);
   else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
   if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
@@ -219,22 +176,17 @@ export class FusedSegment implements Segment, Framed {
   readonly guests: readonly Guest[];
   readonly stages: readonly string[];
   readonly #call: CallContext;
-  readonly #needsSnapshot: boolean;
   /**
    * The watchdog's frame when a stage uses it (a stage with fuel or no deadline is fine inside
    * it too): around each phase, or around a whole request (segment/frame.ts reads it).
    */
   readonly frameGuard: Guard;
-  // Snapshot buffers of finished requests, reused: a fresh one per request is measurable.
-  readonly #spare: HostMemory[] = [];
 
   /** `call`: the host's per-call state, entered around each synchronous run of the chain. */
   constructor(guests: readonly Guest[], call: CallContext) {
     this.guests = guests;
     this.stages = guests.map((g) => g.spec.stage);
     this.#call = call;
-    // Only a stage after the first with a response phase needs its input kept host-side.
-    this.#needsSnapshot = guests.slice(1).some((g) => g.spec.phases.response);
     this.frameGuard = guests.find((g) => g.guard !== unguarded)?.guard ?? unguarded;
   }
 
@@ -257,8 +209,7 @@ export class FusedSegment implements Segment, Framed {
   request(req: WitRequest, ctx?: RequestContext): RequestOutcome | Promise<RequestOutcome> {
     const live = this.whenLive();
     if (live) return live.then(() => this.request(req, ctx));
-    const snap = this.#needsSnapshot ? (this.#spare.pop() ?? new HostMemory()) : undefined;
-    const state: FusedState = { entered: [], snap, trace: tracingStages() ? { request: req, ctx } : undefined };
+    const state = new Course(tracingStages() ? { request: req, ctx } : undefined);
     // Guests may ask for the request's context: it is current for the synchronous run only.
     const outer = this.#call.enter(ctx);
     let out;
@@ -282,11 +233,7 @@ export class FusedSegment implements Segment, Framed {
       this.#call.leave(outer);
     }
     // Only after a completed response phase: a request that failed keeps its buffer to the GC.
-    if (s.snap && this.#spare.length < 64) {
-      s.snap.reset();
-      this.#spare.push(s.snap);
-      s.snap = undefined;
-    }
+    recycle(s);
     return out;
   }
 
@@ -352,22 +299,28 @@ export class FusedSegment implements Segment, Framed {
       state.running = g;
       deadline.enter(g.spec.timeoutMs ?? 0);
       const core = g.core!;
+      if (g.resident !== undefined && g.resident !== state) g.resident.evacuate();
       const { request: hasRequest, response: hasResponse } = g.spec.phases;
       const from = state.from;
+      // In a request frame, an arena guest's request stays where it is lowered (segment/kept.ts).
+      const stays = hasResponse && frame.open && core.mem.packs && state instanceof Course;
       if (!hasRequest) {
-        state.entered.push({ guest: g, seen: hasResponse ? seen(state, g, from, js, false) : undefined });
+        if (stays) enterRequest(g, from, js);
+        state.entered.push({ guest: g, seen: stays ? stay(state, g) : hasResponse ? seen(state, g, from, js, false) : undefined });
         continue;
       }
       enterRequest(g, from, js);
-      const kept = hasResponse ? seen(state, g, from, js, true) : undefined;
+      const kept = stays ? stay(state, g) : hasResponse ? seen(state, g, from, js, true) : undefined;
       const ret = callRequest(g, state.trace);
       if (from) releaseHeld(state, deadline, g);
       core.mem.refresh();
       const tag = core.mem.u8[ret + ACTION.tag];
-      const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: core.postOnRequest };
+      // A resident request's arena is rewound by the response phase's post-return, not this call's.
+      const step: Held = { guest: g, mem: core.mem, ret, rec: ret + ACTION.payload, post: stays && tag === ACTION.next ? undefined : core.postOnRequest };
       state.from = step;
       // A stage answered: the response phase of the segment's earlier stages runs from its memory.
       if (tag === ACTION.respond) {
+        if (stays) g.resident = undefined;
         state.from = undefined;
         return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
       }
@@ -397,11 +350,17 @@ export class FusedSegment implements Segment, Framed {
     state.from = origin;
     state.running = origin?.guest ?? state.entered[0]?.guest;
     for (let i = state.entered.length - 1; i >= 0; i--) {
-      const { guest: g, seen } = state.entered[i];
+      const entry = state.entered[i];
+      const g = entry.guest;
       if (!g.spec.phases.response) continue;
       state.running = g;
       deadline.enter(g.spec.timeoutMs ?? 0);
       const core = g.core!;
+      if (g.resident !== undefined && g.resident !== state) g.resident.evacuate();
+      // Resident in an instance since replaced (a failure while it waited): moved out of the old memory first.
+      if ('resident' in entry.seen! && entry.seen.resident !== core.mem) evacuate(state);
+      const seen = entry.seen!;
+      if (g.resident === state) g.resident = undefined;
       const from = state.from;
       if (from?.guest) checkHop(from, 'response');
       const ret = callResponse(g, state, seen!, from, resp);
