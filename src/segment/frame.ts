@@ -7,7 +7,9 @@ import { DeadlineExceeded, unguarded, type Guard } from '../host/deadline.js';
  * frame that the pipeline opens, rather than one frame per phase. A frame is a native call
  * (JS → C++ → JS) of about a quarter µs on the request path, and a request through fused
  * stages with a response phase made two: the larger part of what the deadline cost
- * (bench/hops, sandbox section).
+ * (bench/hops, sandbox section). A course with no stage under the watchdog runs in a frame
+ * too, of no guard: a frame is also the sign that the course runs to its end before anything
+ * else enters its guests, which lets their requests stay in their memories (segment/kept.ts).
  *
  * The price: V8's termination runs no JS `catch` or `finally` on its way out, so a call the
  * watchdog stops unwinds everything up to the frame, not just a phase. What that skips is
