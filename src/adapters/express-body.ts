@@ -70,17 +70,6 @@ export function takeBody(req: IncomingMessage, limits: Limits): Promise<Uint8Arr
   });
 }
 
-/**
- * Whether a request carries a body by its framing, read from its header pairs: unlike
- * `hasBodyFraming(req.headers)` this does not make node:http build `req.headers`, which
- * the request the stages pass on replaces anyway.
- */
-export function framed(headers: HeaderList): boolean {
-  // 'content-length' and 'transfer-encoding' are 14 and 17 characters: most names skip the lower-casing.
-  for (const [k] of headers) if ((k.length === 14 || k.length === 17) && BODY_FRAMING.has(k.toLowerCase())) return true;
-  return false;
-}
-
 /** A field's values joined as `req.headers` joins them (`, `), or undefined when absent. */
 export function joined(headers: HeaderList, name: string): string | undefined {
   let out: string | undefined;

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
-import { BODY_FRAMING, HANDED_OFF, rawPairs } from '../core/http.js';
+import { BODY_FRAMING, framed, HANDED_OFF, rawPairs } from '../core/http.js';
 import { checkHead, isLimitError } from '../core/limits.js';
 import { requestTarget } from '../core/target.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import { isPromise, type WitRequest, type WitResponse } from '../core/types.js';
-import { applyRequest, framed, joined, requestFields, sameBytes, takeBody } from './express-body.js';
+import { applyRequest, joined, requestFields, sameBytes, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
 import { adapterHeadersFlat } from './wire.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { pipeline as pipe } from 'node:stream';
 import { BadRequestError, BodyTooLargeError, GuestInvalidOutputError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
-import { hasBodyFraming, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
+import { declaredLength, framed, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
 import { requestTarget } from '../core/target.js';
 import type { Readable } from 'node:stream';
@@ -128,7 +128,7 @@ export function edgeListener(edge: Handles, limits: Limits): (req: IncomingMessa
     try {
       checkHead(method, req.url ?? '/', headers, limits);
       const uri = requestTarget(req.url ?? '/', headers);
-      if (hasBodyFraming(req.headers)) return withBody(edge, limits, req, res, { method, uri, headers }, ctx);
+      if (framed(headers)) return withBody(edge, limits, req, res, { method, uri, headers }, ctx);
       // No body by framing: node:http discards anything odd that follows once the response ends.
       out = edge.handle({ method, uri, headers, body: undefined }, ctx);
     } catch (err) {
@@ -145,7 +145,7 @@ export function edgeListener(edge: Handles, limits: Limits): (req: IncomingMessa
 
 /** A request with a body: read it under the limit, then run it. A refused body leaves the connection unusable: it is closed. */
 function withBody(edge: Handles, limits: Limits, req: IncomingMessage, res: ServerResponse, head: Omit<WitRequest, 'body'>, ctx: RequestContext): void {
-  const declared = req.headers['content-length'];
+  const declared = declaredLength(head.headers);
   let read: Promise<Uint8Array>;
   try {
     if (declared !== undefined) checkBodySize(Number(declared), limits);
