@@ -14,38 +14,63 @@ export class Member {
 
 const MAX_DEPTH = 256;
 
-function isWs(c: u8): bool {
+// The scan reads bytes straight from the buffer's data (`base`, `n` bytes) rather than
+// through the array: no field load per byte. A body is scanned whole on every edit (the
+// transform's JSON rules validate what they touch), so this loop is on the request path.
+
+function isWs(c: u32): bool {
   return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
 }
 
-export function skipWs(b: Uint8Array, i: i32): i32 {
-  const n = b.length;
-  while (i < n && isWs(unchecked(b[i]))) i++;
+// @ts-ignore: decorator
+@inline function wsEnd(base: usize, n: i32, i: i32): i32 {
+  while (i < n && isWs(load<u8>(base + <usize>i))) i++;
   return i;
 }
 
-function isDigit(c: u8): bool {
-  return c >= 0x30 && c <= 0x39;
+export function skipWs(b: Uint8Array, i: i32): i32 {
+  return wsEnd(b.dataStart, b.length, i);
 }
 
-function isHex(c: u8): bool {
-  return isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+function isDigit(c: u32): bool {
+  return c - 0x30 <= 9;
 }
 
-function stringEnd(b: Uint8Array, i: i32): i32 {
-  // b[i] is the opening quote.
-  const n = b.length;
+function isHex(c: u32): bool {
+  return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * End of the string literal whose opening quote is at `i`, or -1. Plain bytes are skipped
+ * 16 at a time (SIMD: any quote, backslash or control byte among them stops the skip at
+ * the first one); the few bytes past the last whole 16 go one by one.
+ */
+function stringAt(base: usize, n: i32, i: i32): i32 {
   i++;
-  while (i < n) {
-    const c = unchecked(b[i]);
+  const quote = i8x16.splat(0x22);
+  const slash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  while (true) {
+    while (i + 16 <= n) {
+      const v = v128.load(base + <usize>i);
+      const stop = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, slash)), i8x16.lt_u(v, space)));
+      if (stop == 0) {
+        i += 16;
+        continue;
+      }
+      i += ctz(stop);
+      break;
+    }
+    if (i >= n) return -1;
+    const c = <u32>load<u8>(base + <usize>i);
     if (c == 0x22) return i + 1;
     if (c < 0x20) return -1;
     if (c == 0x5c) {
       if (i + 1 >= n) return -1;
-      const e = unchecked(b[i + 1]);
+      const e = <u32>load<u8>(base + <usize>i + 1);
       if (e == 0x75) {
         if (i + 5 >= n) return -1;
-        for (let k = 2; k < 6; k++) if (!isHex(unchecked(b[i + k]))) return -1;
+        for (let k = 2; k < 6; k++) if (!isHex(load<u8>(base + <usize>(i + k)))) return -1;
         i += 6;
         continue;
       }
@@ -55,75 +80,117 @@ function stringEnd(b: Uint8Array, i: i32): i32 {
     }
     i++;
   }
-  return -1;
+  return -1; // not reached: the loop returns
 }
 
-function numberEnd(b: Uint8Array, i: i32): i32 {
-  const n = b.length;
-  if (i < n && unchecked(b[i]) == 0x2d) i++;
+function stringEnd(b: Uint8Array, i: i32): i32 {
+  return stringAt(b.dataStart, b.length, i);
+}
+
+function numberAt(base: usize, n: i32, i: i32): i32 {
+  if (i < n && load<u8>(base + <usize>i) == 0x2d) i++;
   if (i >= n) return -1;
-  if (unchecked(b[i]) == 0x30) {
+  const first = <u32>load<u8>(base + <usize>i);
+  if (first == 0x30) {
     i++;
-  } else if (isDigit(unchecked(b[i]))) {
-    while (i < n && isDigit(unchecked(b[i]))) i++;
+  } else if (isDigit(first)) {
+    while (i < n && isDigit(load<u8>(base + <usize>i))) i++;
   } else {
     return -1;
   }
-  if (i < n && unchecked(b[i]) == 0x2e) {
+  if (i < n && load<u8>(base + <usize>i) == 0x2e) {
     i++;
-    if (i >= n || !isDigit(unchecked(b[i]))) return -1;
-    while (i < n && isDigit(unchecked(b[i]))) i++;
+    if (i >= n || !isDigit(load<u8>(base + <usize>i))) return -1;
+    while (i < n && isDigit(load<u8>(base + <usize>i))) i++;
   }
-  if (i < n && (unchecked(b[i]) == 0x65 || unchecked(b[i]) == 0x45)) {
+  if (i < n && (<u32>load<u8>(base + <usize>i) | 0x20) == 0x65) {
     i++;
-    if (i < n && (unchecked(b[i]) == 0x2b || unchecked(b[i]) == 0x2d)) i++;
-    if (i >= n || !isDigit(unchecked(b[i]))) return -1;
-    while (i < n && isDigit(unchecked(b[i]))) i++;
+    if (i < n && (load<u8>(base + <usize>i) == 0x2b || load<u8>(base + <usize>i) == 0x2d)) i++;
+    if (i >= n || !isDigit(load<u8>(base + <usize>i))) return -1;
+    while (i < n && isDigit(load<u8>(base + <usize>i))) i++;
   }
   return i;
 }
 
-function literalEnd(b: Uint8Array, i: i32, lit: string): i32 {
-  const n = lit.length;
-  if (i + n > b.length) return -1;
-  for (let k = 0; k < n; k++) if (<i32>unchecked(b[i + k]) != lit.charCodeAt(k)) return -1;
-  return i + n;
+function numberEnd(b: Uint8Array, i: i32): i32 {
+  return numberAt(b.dataStart, b.length, i);
 }
 
+function literalAt(base: usize, n: i32, i: i32, lit: string): i32 {
+  const m = lit.length;
+  if (i + m > n) return -1;
+  for (let k = 0; k < m; k++) if (<i32>load<u8>(base + <usize>(i + k)) != lit.charCodeAt(k)) return -1;
+  return i + m;
+}
+
+// The containers open in one scan, innermost last (1: object, 0: array): static, so a scan
+// allocates nothing and its depth costs no native stack.
+const OPEN = memory.data(MAX_DEPTH + 2);
+
+/**
+ * End of the value at or after `i` (whitespace skipped), nested `depth` deep already, or
+ * -1 if it is not valid JSON or nests deeper than MAX_DEPTH. One loop with its own stack
+ * of open containers: a value, then what may follow it (a comma, a closing bracket).
+ */
 function valueEndAt(b: Uint8Array, i: i32, depth: i32): i32 {
-  i = skipWs(b, i);
-  if (i >= b.length || depth > MAX_DEPTH) return -1;
-  const c = unchecked(b[i]);
-  if (c == 0x22) return stringEnd(b, i);
-  if (c == 0x7b || c == 0x5b) {
-    const obj = c == 0x7b;
-    const close: u8 = obj ? 0x7d : 0x5d;
-    i = skipWs(b, i + 1);
-    if (i < b.length && unchecked(b[i]) == close) return i + 1;
-    while (true) {
-      if (obj) {
-        i = skipWs(b, i);
-        if (i >= b.length || unchecked(b[i]) != 0x22) return -1;
-        i = stringEnd(b, i);
-        if (i < 0) return -1;
-        i = skipWs(b, i);
-        if (i >= b.length || unchecked(b[i]) != 0x3a) return -1;
-        i++;
+  const base = b.dataStart;
+  const n = b.length;
+  let top = 0;
+  while (true) {
+    // A value begins here.
+    i = wsEnd(base, n, i);
+    if (i >= n || depth + top > MAX_DEPTH) return -1;
+    const c = <u32>load<u8>(base + <usize>i);
+    if (c == 0x22) i = stringAt(base, n, i);
+    else if (c == 0x7b || c == 0x5b) {
+      const obj = c == 0x7b;
+      i = wsEnd(base, n, i + 1);
+      if (i < n && <u32>load<u8>(base + <usize>i) == (obj ? 0x7d : 0x5d)) {
+        i++; // empty: a whole value
+      } else {
+        store<u8>(OPEN + <usize>top, <u8>obj);
+        top++;
+        if (obj) {
+          i = memberKey(base, n, i);
+          if (i < 0) return -1;
+        }
+        continue;
       }
-      i = valueEndAt(b, i, depth + 1);
-      if (i < 0) return -1;
-      i = skipWs(b, i);
-      if (i >= b.length) return -1;
-      const d = unchecked(b[i]);
-      if (d == close) return i + 1;
-      if (d != 0x2c) return -1;
+    } else if (c == 0x74) i = literalAt(base, n, i, "true");
+    else if (c == 0x66) i = literalAt(base, n, i, "false");
+    else if (c == 0x6e) i = literalAt(base, n, i, "null");
+    else i = numberAt(base, n, i);
+    if (i < 0) return -1;
+    // A value ended: close what it ends, or go on to the next member or element.
+    while (true) {
+      if (top == 0) return i;
+      i = wsEnd(base, n, i);
+      if (i >= n) return -1;
+      const d = <u32>load<u8>(base + <usize>i);
+      const obj = load<u8>(OPEN + <usize>(top - 1)) != 0;
+      if (d == 0x2c) {
+        i++;
+        if (obj) {
+          i = memberKey(base, n, wsEnd(base, n, i));
+          if (i < 0) return -1;
+        }
+        break;
+      }
+      if (d != (obj ? 0x7d : 0x5d)) return -1;
       i++;
+      top--;
     }
   }
-  if (c == 0x74) return literalEnd(b, i, "true");
-  if (c == 0x66) return literalEnd(b, i, "false");
-  if (c == 0x6e) return literalEnd(b, i, "null");
-  return numberEnd(b, i);
+}
+
+/** A member's key and colon at `i`: the offset after the colon, or -1. */
+function memberKey(base: usize, n: i32, i: i32): i32 {
+  if (i >= n || load<u8>(base + <usize>i) != 0x22) return -1;
+  i = stringAt(base, n, i);
+  if (i < 0) return -1;
+  i = wsEnd(base, n, i);
+  if (i >= n || load<u8>(base + <usize>i) != 0x3a) return -1;
+  return i + 1;
 }
 
 /** End offset of the value starting at or after `i` (leading whitespace skipped), or -1 if invalid. */
