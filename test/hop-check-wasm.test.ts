@@ -109,3 +109,34 @@ it('leaves a record or header list outside the memory to the copy, as the JS che
     expect(invalidHop(mem, rec, 'response')).toBe(invalidHopJs(mem, rec, 'response'));
   }
 });
+
+it('checks strings in the last bytes of the memory, where no whole block can be read, as the JS check does', () => {
+  const mem = g.core!.mem as GuestMemory;
+  const end = mem.u8.byteLength;
+  const samples = ['GET', 'x-a', 'bad name', 'ok value\t', 'bad\u0001', 'caf\u00c3\u00a9', '/p?q=1', '/bad path', 'http://h/x'];
+  let checked = 0;
+  for (const s of samples) {
+    const b = ascii(s);
+    for (let gap = 0; gap < 16; gap++) {
+      const at = end - b.length - gap;
+      const saved = mem.u8.slice(at, end);
+      mem.u8.set(b, at);
+      for (const field of [0, 1, 2, 3]) {
+        // The string in one field (method, uri, a header's name or value), the others valid.
+        const laid: Laid = { method: ascii('GET'), uri: ascii('/'), headers: [[ascii('k'), ascii('v')]], status: 200, body: 0 };
+        const { req } = lay(mem, laid);
+        const w = req >>> 2;
+        const list = mem.u32[w + 4] >>> 2;
+        const slot = field === 0 ? w : field === 1 ? w + 2 : field === 2 ? list : list + 2;
+        mem.u32[slot] = at;
+        mem.u32[slot + 1] = b.length;
+
+        expect(invalidHop(mem, req, 'request'), `${s} +${gap} in field ${field}`).toBe(invalidHopJs(mem, req, 'request'));
+        checked++;
+        g.core!.postOnRequest!(0);
+      }
+      mem.u8.set(saved, at);
+    }
+  }
+  expect(checked).toBe(samples.length * 16 * 4);
+});

@@ -21,28 +21,43 @@
       (i64.add (i64.extend_i32_u (local.get $ptr)) (i64.extend_i32_u (local.get $len)))
       (i64.shl (i64.extend_i32_u (memory.size $m)) (i64.const 16))))
 
-  ;; RFC 9110 token characters as two 64-bit masks (bytes 0-63, 64-127).
-  (func $tokenByte (param $c i32) (result i32)
-    (if (i32.ge_u (local.get $c) (i32.const 128)) (then (return (i32.const 0))))
-    (i32.wrap_i64
-      (i64.and
-        (i64.shr_u
-          (select (i64.const 6341068274398134270) (i64.const 288068722172624896) (i32.ge_u (local.get $c) (i32.const 64)))
-          (i64.extend_i32_u (i32.and (local.get $c) (i32.const 63))))
-        (i64.const 1))))
-
-  ;; A non-empty run of token bytes; 1 (left to the copy) when out of bounds.
+  ;; Lanes [0, n) of 16 set (n <= 16): for the bytes of a string's last, partial block.
+  (func $lanes (param $n i32) (result v128)
+    (i8x16.gt_u (i8x16.splat (local.get $n)) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
+  ;; Is [ptr, ptr+16) inside the memory? (A partial block is read whole, its extra lanes ignored.)
+  (func $block (param $ptr i32) (result i32)
+    (call $inside (local.get $ptr) (i32.const 16)))
+  ;; Nonzero in each lane holding an RFC 9110 token character: a nibble lookup ("shufti"),
+  ;; the bit of the high nibble (2-7) set in the low nibble's entry when that byte is a token.
+  (func $tokens (param $v v128) (result v128)
+    (v128.and
+      (i8x16.swizzle (v128.const i8x16 0xe8 0xfc 0xf8 0xfc 0xfc 0xfc 0xfc 0xfc 0xf8 0xf8 0xf4 0x54 0xd0 0x54 0xf4 0x70)
+                     (v128.and (local.get $v) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+      (i8x16.swizzle (v128.const i8x16 0 0 0x04 0x08 0x10 0x20 0x40 0x80 0 0 0 0 0 0 0 0)
+                     (i8x16.shr_u (local.get $v) (i32.const 4)))))
+  ;; A non-empty run of token bytes, 16 at a time; 1 (left to the copy) when out of bounds.
   (func $token (param $ptr i32) (param $len i32) (result i32)
     (local $end i32)
     (if (i32.eqz (local.get $len)) (then (return (i32.const 0))))
     (if (i32.eqz (call $inside (local.get $ptr) (local.get $len))) (then (return (i32.const 1))))
     (local.set $end (i32.add (local.get $ptr) (local.get $len)))
-    (loop $next
-      (if (i32.eqz (call $tokenByte (i32.load8_u (local.get $ptr)))) (then (return (i32.const 0))))
+    (block $tail
+      (loop $next
+        (br_if $tail (i32.gt_u (i32.add (local.get $ptr) (i32.const 16)) (local.get $end)))
+        (if (i32.eqz (i8x16.all_true (call $tokens (v128.load (local.get $ptr))))) (then (return (i32.const 0))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $next)))
+    (local.set $len (i32.sub (local.get $end) (local.get $ptr)))
+    (if (i32.eqz (local.get $len)) (then (return (i32.const 1))))
+    ;; The last partial block: read whole where the memory allows, its lanes past the end ignored.
+    (if (call $block (local.get $ptr))
+      (then
+        (return (i8x16.all_true (v128.or (call $tokens (v128.load (local.get $ptr))) (v128.not (call $lanes (local.get $len))))))))
+    (loop $byte
+      (if (i32.eqz (i8x16.extract_lane_u 0 (call $tokens (i8x16.splat (i32.load8_u (local.get $ptr)))))) (then (return (i32.const 0))))
       (local.set $ptr (i32.add (local.get $ptr) (i32.const 1)))
-      (br_if $next (i32.lt_u (local.get $ptr) (local.get $end))))
+      (br_if $byte (i32.lt_u (local.get $ptr) (local.get $end))))
     (i32.const 1))
-
   ;; Tab, printable ASCII, or C2/C3 and a continuation byte; 1 when out of bounds.
   (func $value (param $ptr i32) (param $len i32) (result i32)
     (local $end i32) (local $block i32) (local $c i32)
@@ -62,6 +77,16 @@
               (then
                 (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
                 (br $next)))))
+        ;; The last partial block, all tab or 0x20-0x7e in its lanes (read whole where the memory allows): done.
+        (if (i32.and (i32.gt_u (i32.add (local.get $ptr) (i32.const 16)) (local.get $end)) (call $block (local.get $ptr)))
+          (then
+            (br_if $done (i8x16.all_true
+              (v128.or
+                (v128.or
+                  (i8x16.lt_u (i8x16.sub (v128.load (local.get $ptr)) (v128.const i8x16 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20))
+                              (v128.const i8x16 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f 0x5f))
+                  (i8x16.eq (v128.load (local.get $ptr)) (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9)))
+                (v128.not (call $lanes (i32.sub (local.get $end) (local.get $ptr)))))))))
         ;; Else byte by byte through this block (a pair may end past it).
         (local.set $block (i32.add (local.get $ptr) (i32.const 16)))
         (loop $byte
@@ -69,11 +94,14 @@
           (if (i32.or (i32.eq (local.get $c) (i32.const 9)) (i32.lt_u (i32.sub (local.get $c) (i32.const 0x20)) (i32.const 0x5f)))
             (then (local.set $ptr (i32.add (local.get $ptr) (i32.const 1))))
             (else
-              (if (i32.and
-                    (i32.and (i32.eq (i32.and (local.get $c) (i32.const 0xfe)) (i32.const 0xc2))
-                             (i32.lt_u (i32.add (local.get $ptr) (i32.const 1)) (local.get $end)))
-                    (i32.eq (i32.and (i32.load8_u offset=1 (local.get $ptr)) (i32.const 0xc0)) (i32.const 0x80)))
-                (then (local.set $ptr (i32.add (local.get $ptr) (i32.const 2))))
+              ;; C2/C3 with a byte after it, then that byte a continuation: nested, because
+              ;; i32.and evaluates both sides, and the byte after the last may be past the memory.
+              (if (i32.and (i32.eq (i32.and (local.get $c) (i32.const 0xfe)) (i32.const 0xc2))
+                           (i32.lt_u (i32.add (local.get $ptr) (i32.const 1)) (local.get $end)))
+                (then
+                  (if (i32.eq (i32.and (i32.load8_u offset=1 (local.get $ptr)) (i32.const 0xc0)) (i32.const 0x80))
+                    (then (local.set $ptr (i32.add (local.get $ptr) (i32.const 2))))
+                    (else (return (i32.const 0)))))
                 (else (return (i32.const 0))))))
           (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
           (br_if $byte (i32.lt_u (local.get $ptr) (local.get $block))))
@@ -95,6 +123,15 @@
                           (v128.const i8x16 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e)))))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br $next)))
+        ;; The last partial block, read whole where the memory allows: its lanes all visible ASCII, scanned.
+        (if (call $block (i32.add (local.get $ptr) (local.get $i)))
+          (then
+            (br_if 2 (i32.eqz (i8x16.all_true (v128.or
+              (i8x16.lt_u (i8x16.sub (v128.load (i32.add (local.get $ptr) (local.get $i))) (v128.const i8x16 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21 0x21))
+                          (v128.const i8x16 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e 0x5e))
+              (v128.not (call $lanes (i32.sub (local.get $len) (local.get $i))))))))
+            (local.set $i (local.get $len))
+            (br $scanned)))
         (if (i32.ge_u (i32.sub (i32.load8_u (i32.add (local.get $ptr) (local.get $i))) (i32.const 0x21)) (i32.const 0x5e))
           (then (return (i32.const 0))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
