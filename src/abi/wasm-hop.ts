@@ -35,6 +35,8 @@ export function wasmHopAvailable(): boolean {
 }
 
 function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | undefined {
+  // Known after the first hop: none on this runtime (Node 20), nothing more to look at.
+  if (module === null) return undefined;
   if (!(src instanceof GuestMemory) || !(dst instanceof GuestMemory)) return undefined;
   let hop = src.hops.get(dst) as WasmHop | undefined;
   if (hop) return hop;
