@@ -14,34 +14,49 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 type SliceBuffer = Buffer & { latin1Slice(start: number, end: number): string };
 
 // Short strings recur across requests (header names, common values): an intern table,
-// checked byte for byte, returns the same JS string without a native call. A miss or a
+// checked word for word, returns the same JS string without a native call. A miss or a
 // collision only costs the slice it would have cost anyway.
 const INTERN_SLOTS = 4096;
 const INTERN_MAX = 32;
-const interned: Array<string | undefined> = new Array(INTERN_SLOTS).fill(undefined);
+const WORDS = INTERN_MAX / 4;
+const internedString: Array<string | undefined> = new Array(INTERN_SLOTS).fill(undefined);
+// Per slot: the string's length (0: empty slot) and its bytes as little-endian words, the last one zero-padded.
+const internedLength = new Int32Array(INTERN_SLOTS);
+const internedWords = new Int32Array(INTERN_SLOTS * WORDS);
+// The bytes of a last word that belong to a string of length ≡ i (mod 4).
+const LAST = [-1, 0xff, 0xffff, 0xffffff];
 
 /**
  * The interned string for ASCII bytes [ptr, ptr+len) (1 ≤ len ≤ INTERN_MAX), or undefined
- * if they are not ASCII. The slot is hashed from the length and four bytes (first, middle,
- * last two), not from every byte: the byte-for-byte comparison that follows is needed
- * anyway, and a full hash cost as much again (Node 20: 30 → 22 ns per header-sized string).
- * Strings that differ only elsewhere share a slot and evict each other: each miss costs the
- * slice it would have cost anyway.
+ * if they are not ASCII or lie too near the end of the memory to read in words. The bytes
+ * are compared four at a time (a DataView read each, the last word masked): a loop over
+ * `charCodeAt` cost ~4 ns a character, more than the slice it saves past ~16 characters.
+ * The slot is hashed from the length and the first and last words; strings that differ
+ * only elsewhere share a slot and evict each other: each miss costs the slice it would have
+ * cost anyway.
  */
-function internAscii(u8: Uint8Array, ptr: number, len: number, buf: SliceBuffer): string | undefined {
-  const last = ptr + len - 1;
-  const h = Math.imul(len * 31 + u8[ptr] * 7 + u8[ptr + (len >>> 1)], 0x9e3779b1) ^ (u8[last] << 8) ^ u8[last > ptr ? last - 1 : ptr];
-  const slot = ((h >>> 0) ^ (h >>> 12)) & (INTERN_SLOTS - 1);
-  const s = interned[slot];
-  if (s !== undefined && s.length === len) {
-    // A match is ASCII: every interned string is.
-    let i = 0;
-    while (i < len && s.charCodeAt(i) === u8[ptr + i]) i++;
-    if (i === len) return s;
+function internAscii(dv: DataView, ptr: number, len: number, buf: SliceBuffer): string | undefined {
+  const n = (len + 3) >>> 2;
+  if (ptr + n * 4 > dv.byteLength) return undefined;
+  const last = dv.getInt32(ptr + (n - 1) * 4, true) & LAST[len & 3];
+  const first = n === 1 ? last : dv.getInt32(ptr, true);
+  const h = Math.imul(first ^ Math.imul(last, 31) ^ len, 0x9e3779b1);
+  const slot = ((h >>> 0) ^ (h >>> 20)) & (INTERN_SLOTS - 1);
+  const at = slot * WORDS;
+  if (internedLength[slot] === len && internedWords[at] === first && internedWords[at + n - 1] === last) {
+    let i = 1;
+    while (i < n - 1 && internedWords[at + i] === dv.getInt32(ptr + i * 4, true)) i++;
+    if (i >= n - 1) return internedString[slot];
   }
-  for (let i = ptr; i <= last; i++) if (u8[i] > 0x7f) return undefined;
+  // A miss: ASCII only (an interned string is always ASCII), then sliced and kept.
+  let high = last;
+  for (let i = 0; i < n - 1; i++) high |= dv.getInt32(ptr + i * 4, true);
+  if ((high & 0x80808080) !== 0) return undefined;
   const fresh = buf.latin1Slice(ptr, ptr + len);
-  interned[slot] = fresh;
+  for (let i = 0; i < n - 1; i++) internedWords[at + i] = dv.getInt32(ptr + i * 4, true);
+  internedWords[at + n - 1] = last;
+  internedLength[slot] = len;
+  internedString[slot] = fresh;
   return fresh;
 }
 
@@ -64,12 +79,14 @@ export abstract class AbiMemory {
   u16!: Uint16Array;
   u32!: Uint32Array;
   #buf!: SliceBuffer;
+  #dv!: DataView;
 
   protected view(buffer: ArrayBufferLike): void {
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.#buf = Buffer.from(buffer) as SliceBuffer;
+    this.#dv = new DataView(buffer);
   }
 
   /** One fresh allocation of `size` bytes at `align`. */
@@ -145,7 +162,8 @@ export abstract class AbiMemory {
     const end = ptr + len;
     if (end > u8.byteLength) throw new AbiError('string out of bounds');
     if (len === 0) return '';
-    if (len <= INTERN_MAX) return internAscii(u8, ptr, len, this.#buf) ?? decode(u8, ptr, len);
+    if (len <= INTERN_MAX)
+      return internAscii(this.#dv, ptr, len, this.#buf) ?? (isAscii(u8.subarray(ptr, end)) ? this.#buf.latin1Slice(ptr, end) : decode(u8, ptr, len));
     if (isAscii(u8.subarray(ptr, end))) return this.#buf.latin1Slice(ptr, end);
     return decode(u8, ptr, len);
   }
