@@ -6,10 +6,10 @@
 // Nothing about the client input may trap (a trap is a 500 and a lost instance):
 // every decoder here returns null on bad input and each failure maps to a reason.
 import { Action, Config, Request, Response, equalsIgnoreCase, nowMs, utf8 } from "../sdk";
-import { base64Decode, base64UrlDecode } from "../sdk/base64";
+import { base64Decode, base64UrlDecodeRaw } from "../sdk/base64";
 import { HmacSha256, constantTimeEqual, sha256 } from "../sdk/sha256";
 import { Member, Span, decodeString, kindOf, lastMember, objectMembers, parseNumber, skipWs, valueSpan } from "../sdk/json";
-import { indexOfChar, isToken } from "../sdk/text";
+import { isToken } from "../sdk/text";
 
 const EXPIRED = "token expired";
 const NOT_YET_VALID = "token not yet valid";
@@ -170,13 +170,23 @@ function audienceHas(b: Uint8Array, aud: Span, want: string): bool {
   return false;
 }
 
-/** Check a compact JWS; null if it is valid (and `x-auth-subject` set), else the reason. */
-function verifyJwt(token: string, req: Request): string | null {
-  const d1 = indexOfChar(token, 0x2e);
-  const d2 = d1 < 0 ? -1 : indexOfChar(token, 0x2e, d1 + 1);
-  if (d2 < 0 || indexOfChar(token, 0x2e, d2 + 1) >= 0) return MALFORMED;
+/** The first `c` among the `n` bytes at `p` at or after `from`, or -1. */
+function indexOfByte(p: usize, n: i32, c: u8, from: i32): i32 {
+  for (let i = from; i < n; i++) if (load<u8>(p + <usize>i) == c) return i;
+  return -1;
+}
 
-  const header = base64UrlDecode(token, 0, d1);
+/**
+ * Check a compact JWS, the `n` bytes at `p` (a header value, read where the host put it:
+ * no string, and the signing input is hashed in place); null if it is valid (and
+ * `x-auth-subject` set), else the reason.
+ */
+function verifyJwt(p: usize, n: i32, req: Request): string | null {
+  const d1 = indexOfByte(p, n, 0x2e, 0);
+  const d2 = d1 < 0 ? -1 : indexOfByte(p, n, 0x2e, d1 + 1);
+  if (d2 < 0 || indexOfByte(p, n, 0x2e, d2 + 1) >= 0) return MALFORMED;
+
+  const header = base64UrlDecodeRaw(p, d1);
   if (header === null) return MALFORMED;
   const hm = jsonObject(header);
   if (hm === null) return MALFORMED;
@@ -189,17 +199,14 @@ function verifyJwt(token: string, req: Request): string | null {
   // RFC 7515 §4.1.11: extensions marked critical must be understood; we know none.
   if (lastMember(header, hm, "crit") !== null) return MALFORMED;
 
-  const claims = base64UrlDecode(token, d1 + 1, d2);
-  const sig = base64UrlDecode(token, d2 + 1, token.length);
+  const claims = base64UrlDecodeRaw(p + <usize>(d1 + 1), d2 - d1 - 1);
+  const sig = base64UrlDecodeRaw(p + <usize>(d2 + 1), n - d2 - 1);
   if (claims === null || sig === null) return MALFORMED;
   if (sig.length != 32) return BAD_SIGNATURE;
-  // Everything before the second dot is now known to be ASCII: copy it byte for byte.
-  const input = new Uint8Array(d2);
-  for (let i = 0; i < d2; i++) unchecked(input[i] = <u8>token.charCodeAt(i));
+  // Everything before the second dot is base64url (checked above): the signing input as it is.
   let signed = false;
-  for (let i = 0; i < keys.length && !signed; i++) signed = constantTimeEqual(keys[i].mac(input), sig);
+  for (let i = 0; i < keys.length && !signed; i++) signed = constantTimeEqual(keys[i].reset().updateRaw(p, d2).digest(), sig);
   if (!signed) return BAD_SIGNATURE;
-
   // Only a signed payload is parsed.
   const cm = jsonObject(claims);
   if (cm === null) return MALFORMED;
@@ -229,16 +236,27 @@ function verifyJwt(token: string, req: Request): string | null {
   return null;
 }
 
-/** The token of a `Bearer` credential (RFC 6750 §2.1), "" if empty, null for another scheme. */
-function bearerToken(value: string): string | null {
-  if (value.length < 6 || !equalsIgnoreCase(value.substring(0, 6), "bearer")) return null;
-  if (value.length == 6) return "";
-  if (value.charCodeAt(6) != 0x20) return null;
+// The token of a `Bearer` credential (RFC 6750 §2.1) found by `bearerAt`: [tokenStart, tokenEnd).
+let tokenStart = 0;
+let tokenEnd = 0;
+
+/** Whether the `len` bytes at `p` are a `Bearer` credential (its token, "" if empty, in tokenStart/tokenEnd). */
+function bearerAt(p: usize, len: i32): bool {
+  if (len < 6) return false;
+  // "bearer" in any case: | 0x20 lower-cases a letter, and no other byte maps onto these.
+  for (let k = 0; k < 6; k++) if ((<i32>load<u8>(p + <usize>k) | 0x20) != "bearer".charCodeAt(k)) return false;
+  if (len == 6) {
+    tokenStart = tokenEnd = 6;
+    return true;
+  }
+  if (load<u8>(p + 6) != 0x20) return false;
   let s = 7;
-  while (s < value.length && value.charCodeAt(s) == 0x20) s++;
-  let e = value.length;
-  while (e > s && (value.charCodeAt(e - 1) == 0x20 || value.charCodeAt(e - 1) == 0x09)) e--;
-  return value.substring(s, e);
+  while (s < len && load<u8>(p + <usize>s) == 0x20) s++;
+  let e = len;
+  while (e > s && (load<u8>(p + <usize>(e - 1)) == 0x20 || load<u8>(p + <usize>(e - 1)) == 0x09)) e--;
+  tokenStart = s;
+  tokenEnd = e;
+  return true;
 }
 
 function apiKeyKnown(value: string): bool {
@@ -262,13 +280,14 @@ export function onRequest(req: Request): Action {
   req.headers.delete(SUBJECT_HEADER);
   let failure: string | null = null;
   if (keys.length > 0) {
-    const values = req.headers.getAll("authorization");
-    if (values.length > 1) {
+    const h = req.headers;
+    const at = h.indexOf("authorization");
+    if (at >= 0 && h.indexOf("authorization", at + 1) >= 0) {
       failure = MALFORMED; // which one would a later hop read? refuse to guess
-    } else if (values.length == 1) {
-      const token = bearerToken(values[0]);
-      if (token !== null) {
-        failure = verifyJwt(token, req);
+    } else if (at >= 0) {
+      const p = h.valuePtr(at);
+      if (bearerAt(p, h.valueLength(at))) {
+        failure = verifyJwt(p + <usize>tokenStart, tokenEnd - tokenStart, req);
         if (failure === null) return Action.next(req);
       }
     }

@@ -8,35 +8,44 @@
 const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/** The 6-bit value of base64 character `c`, or -1. `url` picks the alphabet for 62 and 63. */
-function sextet(c: i32, url: bool): i32 {
-  if (c >= 0x41 && c <= 0x5a) return c - 0x41; // A-Z
-  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26; // a-z
-  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52; // 0-9
-  if (url) {
-    if (c == 0x2d) return 62; // -
-    if (c == 0x5f) return 63; // _
-  } else {
-    if (c == 0x2b) return 62; // +
-    if (c == 0x2f) return 63; // /
-  }
-  return -1;
+// Each alphabet's 6-bit values by character code (0xff: not in it), filled once at
+// instantiation: one load per character instead of a chain of range tests.
+const SEXTET_STD = memory.data(128);
+const SEXTET_URL = memory.data(128);
+for (let c = 0; c < 128; c++) {
+  store<u8>(SEXTET_STD + <usize>c, 0xff);
+  store<u8>(SEXTET_URL + <usize>c, 0xff);
+}
+for (let v = 0; v < 64; v++) {
+  store<u8>(SEXTET_STD + <usize>STD.charCodeAt(v), <u8>v);
+  store<u8>(SEXTET_URL + <usize>URLSAFE.charCodeAt(v), <u8>v);
 }
 
-/** Decode `s[start, end)` holding no padding; null if invalid. */
-function decodeUnpadded(s: string, start: i32, end: i32, url: bool): Uint8Array | null {
-  if (start < 0 || end > s.length || start > end) return null;
-  const n = end - start;
+/** The 6-bit value of base64 character `c`, or -1. `url` picks the alphabet for 62 and 63. */
+// @ts-ignore: decorator
+@inline function sextet(c: u32, url: bool): i32 {
+  if (c >= 128) return -1;
+  const v = <i32>load<u8>((url ? SEXTET_URL : SEXTET_STD) + <usize>c);
+  return v == 0xff ? -1 : v;
+}
+
+/**
+ * Decode the `n` characters at `p` holding no padding, each a `T` (u16: a string's UTF-16
+ * units; u8: bytes in memory); null if invalid.
+ */
+function decodeRun<T>(p: usize, n: i32, url: bool): Uint8Array | null {
   const rem = n & 3;
   if (rem == 1) return null; // one character carries only 6 bits: never a whole byte
   const out = new Uint8Array((n >> 2) * 3 + (rem == 0 ? 0 : rem - 1));
   const o = out.dataStart;
+  const w = <usize>alignof<T>();
   let j: usize = 0;
-  let i = start;
-  const full = start + (n - rem);
+  let i = 0;
+  const full = n - rem;
   while (i < full) {
-    const a = sextet(s.charCodeAt(i), url), b = sextet(s.charCodeAt(i + 1), url);
-    const c = sextet(s.charCodeAt(i + 2), url), d = sextet(s.charCodeAt(i + 3), url);
+    const q = p + (<usize>i << w);
+    const a = sextet(<u32>load<T>(q), url), b = sextet(<u32>load<T>(q + (1 << w)), url);
+    const c = sextet(<u32>load<T>(q + (2 << w)), url), d = sextet(<u32>load<T>(q + (3 << w)), url);
     if ((a | b | c | d) < 0) return null;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
     store<u8>(o + j, <u8>(v >> 16));
@@ -45,18 +54,33 @@ function decodeUnpadded(s: string, start: i32, end: i32, url: bool): Uint8Array 
     i += 4;
     j += 3;
   }
+  const q = p + (<usize>i << w);
   if (rem == 2) {
-    const a = sextet(s.charCodeAt(i), url), b = sextet(s.charCodeAt(i + 1), url);
+    const a = sextet(<u32>load<T>(q), url), b = sextet(<u32>load<T>(q + (1 << w)), url);
     if ((a | b) < 0 || (b & 0x0f) != 0) return null;
     store<u8>(o + j, <u8>((a << 2) | (b >> 4)));
   } else if (rem == 3) {
-    const a = sextet(s.charCodeAt(i), url), b = sextet(s.charCodeAt(i + 1), url), c = sextet(s.charCodeAt(i + 2), url);
+    const a = sextet(<u32>load<T>(q), url), b = sextet(<u32>load<T>(q + (1 << w)), url), c = sextet(<u32>load<T>(q + (2 << w)), url);
     if ((a | b | c) < 0 || (c & 0x03) != 0) return null;
     const v = (a << 12) | (b << 6) | c;
     store<u8>(o + j, <u8>(v >> 10));
     store<u8>(o + j + 1, <u8>(v >> 2));
   }
   return out;
+}
+
+/** Decode `s[start, end)` holding no padding; null if invalid. */
+function decodeUnpadded(s: string, start: i32, end: i32, url: bool): Uint8Array | null {
+  if (start < 0 || end > s.length || start > end) return null;
+  return decodeRun<u16>(changetype<usize>(s) + (<usize>start << 1), end - start, url);
+}
+
+/**
+ * {@link base64UrlDecode} of the `len` bytes at `ptr` (a header value where the host put
+ * it, say), with no string in between. The caller vouches that they are in bounds.
+ */
+export function base64UrlDecodeRaw(ptr: usize, len: i32): Uint8Array | null {
+  return decodeRun<u8>(ptr, len, true);
 }
 
 function encode(b: Uint8Array, alphabet: string, pad: bool): string {

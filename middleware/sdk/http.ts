@@ -59,6 +59,11 @@ export class Headers {
   name(i: i32): string { return decodeAt(this.e[i << 2], this.e[(i << 2) + 1]); }
   value(i: i32): string { return decodeAt(this.e[(i << 2) + 2], this.e[(i << 2) + 3]); }
 
+  /** Where the i-th value's UTF-8 bytes are, to read in place with no string (see `valueLength`). */
+  valuePtr(i: i32): usize { return <usize>this.e[(i << 2) + 2]; }
+  /** How many bytes the i-th value has. */
+  valueLength(i: i32): i32 { return <i32>this.e[(i << 2) + 3]; }
+
   /** Index of the first entry named `name` at or after `from`, or -1. */
   indexOf(name: string, from: i32 = 0): i32 {
     const e = this.e;
