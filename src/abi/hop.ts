@@ -82,7 +82,7 @@ function copyList(src: AbiMemory, base: number, n: number, dst: AbiMemory, out: 
 /**
  * Copy the request whose 9 flat values over `src` are `flat` (a guest's arguments, not a
  * record in its memory) into `dst`, as flat values at `out[o..]`, piece by piece. Off the
- * hot path: a request moved out of a guest (segment/resident.ts) that is no image.
+ * hot path: a request moved out of a guest (segment/kept.ts) that is no image.
  */
 export function copyRequestFlat(src: AbiMemory, flat: ArrayLike<number>, dst: AbiMemory, out: Int32Array, o: number): void {
   out[o] = copyRun(src, flat[0] >>> 0, flat[1] >>> 0, dst, 1);

@@ -67,7 +67,7 @@ export interface GuestSpec {
 }
 
 /**
- * A request lying in a guest's memory for its response phase (segment/resident.ts): whoever
+ * A request lying in a guest's memory for its response phase (segment/kept.ts): whoever
  * calls into the guest next moves it out first, before anything there can change.
  */
 export interface Resident {
@@ -104,7 +104,7 @@ export class Guest {
    */
   suspending: SuspendingInstances | undefined;
   /**
-   * The course whose requests lie in this instance's memory, if any (segment/resident.ts).
+   * The course whose requests lie in this instance's memory, if any (segment/kept.ts).
    * Every call into the guest, from any segment, moves them out first: a per-hop call here,
    * a fused segment's own entry there.
    */
