@@ -163,8 +163,8 @@ export abstract class AbiMemory {
     const end = ptr + len;
     if (end > u8.byteLength) throw new AbiError('string out of bounds');
     if (len === 0) return '';
-    if (len <= INTERN_MAX)
-      return internAscii(this.dv, ptr, len, this.#buf) ?? (isAscii(u8.subarray(ptr, end)) ? this.#buf.latin1Slice(ptr, end) : decode(u8, ptr, len));
+    const interned = len <= INTERN_MAX ? internAscii(this.dv, ptr, len, this.#buf) : undefined;
+    if (interned !== undefined) return interned;
     if (isAscii(u8.subarray(ptr, end))) return this.#buf.latin1Slice(ptr, end);
     return decode(u8, ptr, len);
   }
