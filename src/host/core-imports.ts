@@ -1,7 +1,7 @@
 import type { GuestMemory } from '../abi/memory.js';
 import { witName, type Capability } from '../core/wit-names.mjs';
 import type { HostServices } from './imports.js';
-import { kPeek } from './kv.js';
+import { kPeek, MemoryStore } from './kv.js';
 import type { LogLevel } from './log.js';
 import { enterHostCall, leaveHostCall, reopened } from './deadline.js';
 
@@ -45,7 +45,10 @@ export function coreImports(
 ): WebAssembly.Imports {
   const imports: WebAssembly.Imports = {};
   const key = (p: number, n: number) => memory().readString(p, n);
-  const bytes = (p: number, n: number) => memory().readShared(p, n);
+  // The store's arguments: copies, unless the store is ours (not a subclass, which might
+  // keep what it is given), which copies what it keeps and compares at once.
+  const borrows = Object.getPrototypeOf(host.kv) === MemoryStore.prototype;
+  const bytes = borrows ? (p: number, n: number) => memory().borrow(p, n) : (p: number, n: number) => memory().readShared(p, n);
   // Lower a list<u8> or string result: one cabi_realloc, then (ptr, len) at `at`.
   const putBytes = (at: number, value: Uint8Array) => {
     const mem = memory();
