@@ -21,10 +21,10 @@
 //
 // Nothing here traps on client input: bad stored bytes read as a full bucket and are
 // overwritten, and every duration is clamped before it becomes an integer.
-import { Action, Config, Request, Response, kv, nowMs, remoteAddress, utf8 } from "../sdk";
+import { Action, Config, HeaderName, Request, Response, kv, nowMs, remoteAddress, utf8 } from "../sdk";
 import { Span, parseNumber } from "../sdk/json";
 import { sha256 } from "../sdk/sha256";
-import { isDigits, isToken } from "../sdk/text";
+import { decimal, isDigits, isToken } from "../sdk/text";
 
 const MICRO: i64 = 1_000_000;
 const MAX_BURST: i64 = 1_000_000_000;
@@ -47,6 +47,14 @@ let ratePerMs: f64 = 0; // micro-tokens per ms
 let keyHeader: string | null = null;
 let prefix = "rl:";
 let policy = "";
+// What every request writes, as UTF-8 bytes once (configure's allocations outlive requests).
+let prefixBytes = utf8(prefix);
+let burstBytes = new ArrayBuffer(0);
+let policyBytes = new ArrayBuffer(0);
+const LIMIT = new HeaderName("RateLimit-Limit");
+const REMAINING = new HeaderName("RateLimit-Remaining");
+const RESET = new HeaderName("RateLimit-Reset");
+const POLICY = new HeaderName("RateLimit-Policy");
 
 
 
@@ -88,34 +96,62 @@ export function configure(config: Config): string | null {
   if (perSecond == 0) return "rate-limit: 'per-second' is required";
   ratePerMs = perSecond * 1000;
   policy = burstText + ";w=" + seconds(msFor(capacity)).toString();
+  prefixBytes = utf8(prefix);
+  burstBytes = String.UTF8.encode(burstText);
+  policyBytes = String.UTF8.encode(policy);
   return null;
 }
 
-function hex(b: Uint8Array): string {
-  const digits = "0123456789abcdef";
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += digits.charAt(b[i] >> 4) + digits.charAt(b[i] & 15);
-  return s;
-}
-
 /**
- * The bucket's kv key. Header values and addresses get distinct tags so that a client
- * cannot drain another client's address bucket by sending that address as its key.
+ * The bucket's kv key, as UTF-8 bytes: `prefix`, a tag, then the id. Header values and
+ * addresses get distinct tags so that a client cannot drain another client's address
+ * bucket by sending that address as its key. A header value is copied from where the host
+ * put it, never decoded; an id longer than MAX_RAW_KEY characters is stored by digest.
  */
-function bucketKey(req: Request): string {
-  let tag = "a";
-  let id = "";
+function bucketKey(req: Request): Uint8Array {
   const name = keyHeader;
   if (name !== null) {
-    const v = req.headers.get(name);
-    if (v !== null && v.length > 0) {
-      tag = "h";
-      id = v;
-    }
+    const h = req.headers;
+    const i = h.indexOf(name);
+    if (i >= 0 && h.valueLength(i) > 0) return keyOf(0x68 /* h */, h.valuePtr(i), h.valueLength(i));
   }
-  if (tag == "a") id = remoteAddress();
-  if (id.length > MAX_RAW_KEY) return prefix + tag + "#" + hex(sha256(utf8(id)));
-  return prefix + tag + ":" + id;
+  const addr = utf8(remoteAddress());
+  return keyOf(0x61 /* a */, addr.dataStart, addr.length);
+}
+
+/** UTF-16 length of the valid UTF-8 at `p` (what `String#length` of it would be). */
+function utf16Length(p: usize, n: i32): i32 {
+  let units = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + <usize>i);
+    if ((c & 0xc0) != 0x80) units += c >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+function keyOf(tag: u8, p: usize, n: i32): Uint8Array {
+  const pre = prefixBytes;
+  const digest = n > MAX_RAW_KEY && utf16Length(p, n) > MAX_RAW_KEY;
+  const out = new Uint8Array(pre.length + 2 + (digest ? 64 : n));
+  const o = out.dataStart;
+  memory.copy(o, pre.dataStart, <usize>pre.length);
+  let at = o + <usize>pre.length;
+  store<u8>(at, tag);
+  store<u8>(at, digest ? 0x23 /* # */ : 0x3a /* : */, 1);
+  at += 2;
+  if (!digest) {
+    memory.copy(at, p, <usize>n);
+    return out;
+  }
+  const id = new Uint8Array(n);
+  memory.copy(id.dataStart, p, <usize>n);
+  const d = sha256(id);
+  const HEX = "0123456789abcdef";
+  for (let i = 0; i < 32; i++) {
+    store<u8>(at + <usize>(2 * i), <u8>HEX.charCodeAt(d[i] >> 4));
+    store<u8>(at + <usize>(2 * i + 1), <u8>HEX.charCodeAt(d[i] & 15));
+  }
+  return out;
 }
 
 /** A bucket as read at `now`, refilled; `last` is the refill time to store. */
@@ -172,10 +208,11 @@ function ttlFor(b: Bucket): u64 {
 }
 
 function limitHeaders(resp: Response, remaining: i64, reset: i64): void {
-  resp.headers.set("RateLimit-Limit", burstText);
-  resp.headers.set("RateLimit-Remaining", remaining.toString());
-  resp.headers.set("RateLimit-Reset", reset.toString());
-  resp.headers.set("RateLimit-Policy", policy);
+  const h = resp.headers;
+  h.put(LIMIT, burstBytes);
+  h.put(REMAINING, decimal(remaining));
+  h.put(RESET, decimal(reset));
+  h.put(POLICY, policyBytes);
 }
 
 function tooMany(wait: i64): Action {
@@ -189,16 +226,16 @@ export function onRequest(req: Request): Action {
   const key = bucketKey(req);
   const now = nowMs();
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-    const stored = kv.get(key);
+    const stored = kv.getKey(key);
     const b = read(stored, now);
     if (b.tokens < MICRO) {
       // The one denial that writes: else the bucket would stay rebased only in memory.
-      if (b.rebased) kv.compareAndSwap(key, stored, encode(b), ttlFor(b));
+      if (b.rebased) kv.compareAndSwapKey(key, stored, encode(b), ttlFor(b));
       // Below one token, the next token is also the next moment a request may pass.
       return tooMany(resetSeconds(b, now));
     }
     b.tokens -= MICRO;
-    if (kv.compareAndSwap(key, stored, encode(b), ttlFor(b))) return Action.next(req);
+    if (kv.compareAndSwapKey(key, stored, encode(b), ttlFor(b))) return Action.next(req);
   }
   // Contention is not the client's doing: it is told to come back soon.
   return tooMany(1);
@@ -213,7 +250,7 @@ function intHeader(resp: Response, name: string): i64 {
 
 export function onResponse(req: Request, resp: Response): Response {
   const now = nowMs();
-  const b = read(kv.get(bucketKey(req)), now);
+  const b = read(kv.getKey(bucketKey(req)), now);
   const remaining = b.tokens / MICRO;
   // With several limits (another rate-limit stage further in, or the upstream's own),
   // the client is shown the tightest: a 429 from further in keeps `Remaining: 0`.

@@ -51,8 +51,15 @@ function bytesOf(buf: Uint8Array | null): usize {
 export namespace kv {
   export function get(key: string): Uint8Array | null {
     const k = String.UTF8.encode(key);
+    return getKey(Uint8Array.wrap(k));
+  }
+  /**
+   * `get` with the key as UTF-8 bytes: a stage that builds its key once per call (from a
+   * header's bytes, say) and uses it for several calls encodes nothing.
+   */
+  export function getKey(key: Uint8Array): Uint8Array | null {
     const ret = __alloc(12);
-    _kvGet(changetype<usize>(k), <usize>k.byteLength, ret);
+    _kvGet(key.dataStart, <usize>key.length, ret);
     if (load<u8>(ret) == 0) return null;
     const ptr = load<u32>(ret, 4);
     const len = load<u32>(ret, 8);
@@ -70,10 +77,13 @@ export namespace kv {
   }
   /** Replace the value if it still equals `expected` (null: absent); true if replaced. */
   export function compareAndSwap(key: string, expected: Uint8Array | null, value: Uint8Array, ttlMs: u64 = 0): bool {
-    const k = String.UTF8.encode(key);
+    return compareAndSwapKey(Uint8Array.wrap(String.UTF8.encode(key)), expected, value, ttlMs);
+  }
+  /** `compareAndSwap` with the key as UTF-8 bytes (see `getKey`). */
+  export function compareAndSwapKey(key: Uint8Array, expected: Uint8Array | null, value: Uint8Array, ttlMs: u64 = 0): bool {
     const ed = expected === null ? 0 : 1;
     const el: usize = expected === null ? 0 : <usize>expected.length;
-    return _kvCas(changetype<usize>(k), <usize>k.byteLength, ed, bytesOf(expected), el, value.dataStart, <usize>value.length, ttlMs) != 0;
+    return _kvCas(key.dataStart, <usize>key.length, ed, bytesOf(expected), el, value.dataStart, <usize>value.length, ttlMs) != 0;
   }
   export function remove(key: string): void {
     const k = String.UTF8.encode(key);

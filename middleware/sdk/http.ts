@@ -48,6 +48,17 @@ function nameIs(ptr: usize, len: usize, name: string): bool {
   return true;
 }
 
+/**
+ * A header name with its UTF-8 bytes, made once (at top level or in `configure`, which
+ * outlive requests) for a stage that sets it on every request: `Headers.put` encodes nothing.
+ */
+export class HeaderName {
+  readonly bytes: ArrayBuffer;
+  constructor(public readonly name: string) {
+    this.bytes = String.UTF8.encode(name);
+  }
+}
+
 /** Header list in wire order; lookups ignore case, repeated names are kept. */
 export class Headers {
   // Four u32 per entry: name ptr, name len, value ptr, value len (UTF-8, in memory).
@@ -100,6 +111,11 @@ export class Headers {
   set(name: string, value: string): void {
     this.delete(name);
     this.append(name, value);
+  }
+  /** `set` with the name and value as UTF-8 bytes already: the value must outlive the call's result (an arena allocation does). */
+  put(name: HeaderName, value: ArrayBuffer): void {
+    this.delete(name.name);
+    this.appendRaw(changetype<usize>(name.bytes), name.bytes.byteLength, changetype<usize>(value), value.byteLength);
   }
   delete(name: string): void {
     if (this.indexOf(name) < 0) return;

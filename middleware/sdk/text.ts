@@ -32,3 +32,19 @@ export function indexOfChar(s: string, c: i32, from: i32 = 0): i32 {
   for (let i = from; i < s.length; i++) if (<i32>s.charCodeAt(i) == c) return i;
   return -1;
 }
+
+/** The decimal digits of `n` (a leading '-' if negative) as ASCII bytes: a header value with no string made. */
+export function decimal(n: i64): ArrayBuffer {
+  let u: u64 = n < 0 ? <u64>(-n) : <u64>n;
+  let digits = 1;
+  for (let t = u; t >= 10; t /= 10) digits++;
+  const len = digits + (n < 0 ? 1 : 0);
+  const out = new ArrayBuffer(len);
+  const p = changetype<usize>(out);
+  if (n < 0) store<u8>(p, 0x2d);
+  for (let i = len - 1; i >= len - digits; i--) {
+    store<u8>(p + <usize>i, <u8>(0x30 + u % 10));
+    u /= 10;
+  }
+  return out;
+}
