@@ -21,7 +21,7 @@
 // through untouched: client input never makes this guest fail.
 // Paths: "." separates keys; "\" escapes ".", "=" or "\" in a key. Keys match
 // after decoding, so a body key written "user\u005fname" matches `user_name`.
-import { Action, Config, Headers, Request, Response } from "../sdk";
+import { Action, Config, HeaderName, Headers, Request, Response } from "../sdk";
 import { isValid, objectMembers, skipWs } from "../sdk/json";
 import { Doc, Key } from "./jsonedit";
 import { isToken } from "../sdk/text";
@@ -30,16 +30,21 @@ class HeaderRules {
   renameFrom: string[] = [];
   renameTo: string[] = [];
   remove: string[] = [];
-  setNames: string[] = [];
-  setValues: string[] = [];
-  appendNames: string[] = [];
-  appendValues: string[] = [];
+  // Names and values to set or append, as UTF-8 once at configure (it outlives requests): no encoding per request.
+  setNames: HeaderName[] = [];
+  setValues: ArrayBuffer[] = [];
+  appendNames: HeaderName[] = [];
+  appendValues: ArrayBuffer[] = [];
 
   apply(h: Headers): void {
     for (let i = 0; i < this.renameFrom.length; i++) h.rename(this.renameFrom[i], this.renameTo[i]);
     for (let i = 0; i < this.remove.length; i++) h.delete(this.remove[i]);
-    for (let i = 0; i < this.setNames.length; i++) h.set(this.setNames[i], this.setValues[i]);
-    for (let i = 0; i < this.appendNames.length; i++) h.append(this.appendNames[i], this.appendValues[i]);
+    for (let i = 0; i < this.setNames.length; i++) h.put(this.setNames[i], this.setValues[i]);
+    for (let i = 0; i < this.appendNames.length; i++) {
+      const n = this.appendNames[i].bytes;
+      const v = this.appendValues[i];
+      h.appendRaw(changetype<usize>(n), n.byteLength, changetype<usize>(v), v.byteLength);
+    }
   }
 }
 
@@ -54,8 +59,6 @@ const setPaths: Key[][] = [];
 const setValues: Uint8Array[] = [];
 
 // ---- configuration ---------------------------------------------------------------
-
-
 
 /** What the host lets through as a field value (tab, printable ASCII, Latin-1). */
 function isFieldValue(s: string): bool {
@@ -145,11 +148,11 @@ function headerRule(rules: HeaderRules, op: string, v: string): string | null {
   if (!isToken(name)) return "expected 'name: value' with a header name";
   if (!isFieldValue(value)) return "header value has a forbidden character";
   if (op == "set-header") {
-    rules.setNames.push(name);
-    rules.setValues.push(value);
+    rules.setNames.push(new HeaderName(name));
+    rules.setValues.push(String.UTF8.encode(value));
   } else {
-    rules.appendNames.push(name);
-    rules.appendValues.push(value);
+    rules.appendNames.push(new HeaderName(name));
+    rules.appendValues.push(String.UTF8.encode(value));
   }
   return null;
 }
