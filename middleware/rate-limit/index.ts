@@ -42,21 +42,16 @@ const MAX_RAW_KEY = 64;
 
 // Settings, parsed in `configure`: they sit below the arena mark and survive requests.
 let capacity: i64 = 0; // micro-tokens
-let burstText = "";
 let ratePerMs: f64 = 0; // micro-tokens per ms
 let keyHeader: string | null = null;
-let prefix = "rl:";
-let policy = "";
 // What every request writes, as UTF-8 bytes once (configure's allocations outlive requests).
-let prefixBytes = utf8(prefix);
+let prefixBytes = utf8("rl:");
 let burstBytes = new ArrayBuffer(0);
 let policyBytes = new ArrayBuffer(0);
 const LIMIT = new HeaderName("RateLimit-Limit");
 const REMAINING = new HeaderName("RateLimit-Remaining");
 const RESET = new HeaderName("RateLimit-Reset");
 const POLICY = new HeaderName("RateLimit-Policy");
-
-
 
 /** Whole seconds covering `ms`, clamped, as the integer text a header carries. */
 function seconds(ms: f64): i64 {
@@ -66,6 +61,7 @@ function seconds(ms: f64): i64 {
 export function configure(config: Config): string | null {
   let seen = "|";
   let perSecond: f64 = 0;
+  let burstText = "";
   for (let i = 0; i < config.keys.length; i++) {
     const k = config.keys[i];
     const v = config.values[i];
@@ -87,7 +83,7 @@ export function configure(config: Config): string | null {
       keyHeader = v;
     } else if (k == "prefix") {
       if (v.length == 0) return "rate-limit: 'prefix' must not be empty";
-      prefix = v;
+      prefixBytes = utf8(v);
     } else {
       return "rate-limit: unknown setting '" + k + "'";
     }
@@ -95,10 +91,8 @@ export function configure(config: Config): string | null {
   if (capacity == 0) return "rate-limit: 'burst' is required";
   if (perSecond == 0) return "rate-limit: 'per-second' is required";
   ratePerMs = perSecond * 1000;
-  policy = burstText + ";w=" + seconds(msFor(capacity)).toString();
-  prefixBytes = utf8(prefix);
   burstBytes = String.UTF8.encode(burstText);
-  policyBytes = String.UTF8.encode(policy);
+  policyBytes = String.UTF8.encode(burstText + ";w=" + seconds(msFor(capacity)).toString());
   return null;
 }
 

@@ -112,10 +112,14 @@ export class Headers {
     this.delete(name);
     this.append(name, value);
   }
-  /** `set` with the name and value as UTF-8 bytes already: the value must outlive the call's result (an arena allocation does). */
+  /** `append` with the name and value as UTF-8 bytes already: the value must outlive the call's result (an arena allocation does). */
+  add(name: HeaderName, value: ArrayBuffer): void {
+    this.appendRaw(changetype<usize>(name.bytes), name.bytes.byteLength, changetype<usize>(value), value.byteLength);
+  }
+  /** `set` with the name and value as UTF-8 bytes already (see `add`). */
   put(name: HeaderName, value: ArrayBuffer): void {
     this.delete(name.name);
-    this.appendRaw(changetype<usize>(name.bytes), name.bytes.byteLength, changetype<usize>(value), value.byteLength);
+    this.add(name, value);
   }
   delete(name: string): void {
     if (this.indexOf(name) < 0) return;

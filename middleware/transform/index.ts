@@ -40,11 +40,7 @@ class HeaderRules {
     for (let i = 0; i < this.renameFrom.length; i++) h.rename(this.renameFrom[i], this.renameTo[i]);
     for (let i = 0; i < this.remove.length; i++) h.delete(this.remove[i]);
     for (let i = 0; i < this.setNames.length; i++) h.put(this.setNames[i], this.setValues[i]);
-    for (let i = 0; i < this.appendNames.length; i++) {
-      const n = this.appendNames[i].bytes;
-      const v = this.appendValues[i];
-      h.appendRaw(changetype<usize>(n), n.byteLength, changetype<usize>(v), v.byteLength);
-    }
+    for (let i = 0; i < this.appendNames.length; i++) h.add(this.appendNames[i], this.appendValues[i]);
   }
 }
 
