@@ -26,6 +26,14 @@ const chains: Record<string, () => Stage[]> = {
     echo({ config: { tag: 'c'.repeat(40) }, phases: ['response'] }),
     echo({ config: { tag: 'd'.repeat(90) } }),
   ],
+  // Stages that replace a header in their request phase (the SDK copies a lowered header list
+  // on its first change): each response phase must still see the header as it arrived. The
+  // trail comes first, so that a removal written into the lowered list would move the rest.
+  'echoes that replace a header their response phase reports': () => [
+    transform({ request: { setHeaders: { 'x-echo-trail': 'client', 'x-echo-seen': '1', 'x-echo-pass': '1' } } }),
+    echo({ config: { tag: 'b', trail: 'set' } }),
+    echo({ config: { tag: 'd'.repeat(90), trail: 'set' } }),
+  ],
   'transforms around an echo': () => [
     transform({ request: { rewritePath: { from: '/a/', to: '/b/' } }, response: { renameHeaders: { 'x-echo': 'x-renamed' } } }),
     echo({ config: { tag: 'm' } }),

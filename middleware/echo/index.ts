@@ -13,20 +13,27 @@
 // The response phase appends `x-echo: <tag>`, so several echo stages show their order, and
 // when the request carries `x-echo-seen`, `x-echo-seen-<tag>`: the request it was given
 // (method, uri, every header, body size), so tests see what a response phase received.
-import { Action, Config, Request, Response, Headers, fromUtf8, logInfo } from "../sdk";
+import { Action, Config, HeaderName, Request, Response, Headers, fromUtf8, logInfo } from "../sdk";
 
 let trapOn: string = "";
 let spinOn: string = "";
 // Written by the endless loop, so that the optimiser cannot drop it.
 let spins: u64 = 0;
 let tag: string = "echo";
+// The tag as UTF-8, and the names this stage sets, encoded once: not per request.
+let tagBytes: ArrayBuffer = String.UTF8.encode("echo");
+const TRAIL = new HeaderName("x-echo-trail");
+const ECHO = new HeaderName("x-echo");
 let trailSet: bool = false;
 
 export function configure(config: Config): string | null {
   for (let i = 0; i < config.keys.length; i++) {
     const k = config.keys[i];
     if (k == "trap-on") trapOn = config.values[i];
-    else if (k == "tag") tag = config.values[i];
+    else if (k == "tag") {
+      tag = config.values[i];
+      tagBytes = String.UTF8.encode(tag);
+    }
     else if (k == "trail") trailSet = config.values[i] == "set";
     else if (k == "spin-on") spinOn = config.values[i];
     else return "echo: unknown setting '" + k + "'";
@@ -41,8 +48,8 @@ export function onRequest(req: Request): Action {
     while (true) spins++;
   }
   if (req.headers.has("x-echo-pass")) {
-    if (trailSet) req.headers.set("x-echo-trail", tag);
-    else req.headers.append("x-echo-trail", tag);
+    if (trailSet) req.headers.put(TRAIL, tagBytes);
+    else req.headers.add(TRAIL, tagBytes);
     return Action.next(req);
   }
   const h = new Headers();
@@ -68,7 +75,7 @@ function seen(req: Request): string {
 
 export function onResponse(req: Request, resp: Response): Response {
   if (req.headers.has("x-echo-seen")) resp.headers.append("x-echo-seen-" + tag, seen(req));
-  if (trailSet) resp.headers.set("x-echo", tag);
-  else resp.headers.append("x-echo", tag);
+  if (trailSet) resp.headers.put(ECHO, tagBytes);
+  else resp.headers.add(ECHO, tagBytes);
   return resp;
 }

@@ -59,27 +59,54 @@ export class HeaderName {
   }
 }
 
-/** Header list in wire order; lookups ignore case, repeated names are kept. */
-export class Headers {
-  // Four u32 per entry: name ptr, name len, value ptr, value len (UTF-8, in memory).
-  e: u32[] = [];
+// Bytes per header entry: name ptr, name len, value ptr, value len (u32 each), the
+// Canonical ABI's own layout of a list<tuple<string, string>>.
+// @ts-ignore: decorator
+@inline const ENTRY: usize = 16;
 
-  get length(): i32 { return this.e.length >> 2; }
+/**
+ * Header list in wire order; lookups ignore case, repeated names are kept.
+ *
+ * The entries are the list the host lowered, read where it lies: lifting copies nothing,
+ * and a request passed on unchanged is handed back by the same pointer. The first change
+ * copies them into an allocation of the list's own (with room to grow), because the host
+ * lowered them as this stage's input and may hand that same input to the response phase
+ * (segment/kept.ts on the host): a guest never writes into what it was given.
+ */
+export class Headers {
+  /** Where the entries are (16 bytes each, see ENTRY). */
+  base: usize = 0;
+  /** How many entries there are. */
+  count: i32 = 0;
+  /** Entries `base` has room for when this list owns it; 0 while it is the host's (read-only). */
+  cap: i32 = 0;
+
+  /** Headers over `count` entries the host lowered at `base` (not copied; copied on first change). */
+  static over(base: usize, count: i32): Headers {
+    const h = new Headers();
+    h.base = base;
+    h.count = count;
+    return h;
+  }
+
+  get length(): i32 { return this.count; }
+
+  @inline private at(i: i32): usize { return this.base + (<usize>i << 4); }
 
   /** The i-th name and value, decoded. */
-  name(i: i32): string { return decodeAt(this.e[i << 2], this.e[(i << 2) + 1]); }
-  value(i: i32): string { return decodeAt(this.e[(i << 2) + 2], this.e[(i << 2) + 3]); }
+  name(i: i32): string { const e = this.at(i); return decodeAt(load<u32>(e), load<u32>(e, 4)); }
+  value(i: i32): string { const e = this.at(i); return decodeAt(load<u32>(e, 8), load<u32>(e, 12)); }
 
   /** Where the i-th value's UTF-8 bytes are, to read in place with no string (see `valueLength`). */
-  valuePtr(i: i32): usize { return <usize>this.e[(i << 2) + 2]; }
+  valuePtr(i: i32): usize { return <usize>load<u32>(this.at(i), 8); }
   /** How many bytes the i-th value has. */
-  valueLength(i: i32): i32 { return <i32>this.e[(i << 2) + 3]; }
+  valueLength(i: i32): i32 { return <i32>load<u32>(this.at(i), 12); }
 
   /** Index of the first entry named `name` at or after `from`, or -1. */
   indexOf(name: string, from: i32 = 0): i32 {
-    const e = this.e;
-    for (let i = from << 2; i < e.length; i += 4) {
-      if (nameIs(unchecked(e[i]), unchecked(e[i + 1]), name)) return i >> 2;
+    for (let i = from; i < this.count; i++) {
+      const e = this.at(i);
+      if (nameIs(load<u32>(e), load<u32>(e, 4), name)) return i;
     }
     return -1;
   }
@@ -95,12 +122,26 @@ export class Headers {
     for (let i = this.indexOf(name); i >= 0; i = this.indexOf(name, i + 1)) out.push(this.value(i));
     return out;
   }
+
+  /** Make the entries this list's own, with room for at least `room` entries. */
+  private own(room: i32): void {
+    if (this.cap >= room) return;
+    // Doubling: a stage appending many headers copies O(n) entries in all.
+    const cap = max(room, max(this.count << 1, 8));
+    const base = __alloc(<usize>cap << 4);
+    memory.copy(base, this.base, <usize>this.count << 4);
+    this.base = base;
+    this.cap = cap;
+  }
+
   /** Add an entry whose name and value are already UTF-8 bytes in memory. */
   appendRaw(np: usize, nl: usize, vp: usize, vl: usize): void {
-    this.e.push(<u32>np);
-    this.e.push(<u32>nl);
-    this.e.push(<u32>vp);
-    this.e.push(<u32>vl);
+    this.own(this.count + 1);
+    const e = this.at(this.count++);
+    store<u32>(e, <u32>np);
+    store<u32>(e, <u32>nl, 4);
+    store<u32>(e, <u32>vp, 8);
+    store<u32>(e, <u32>vl, 12);
   }
   append(name: string, value: string): void {
     const n = encode(name);
@@ -122,26 +163,28 @@ export class Headers {
     this.add(name, value);
   }
   delete(name: string): void {
-    if (this.indexOf(name) < 0) return;
-    const e = this.e;
-    const kept: u32[] = [];
-    for (let i = 0; i < e.length; i += 4) {
-      if (nameIs(e[i], e[i + 1], name)) continue;
-      kept.push(e[i]);
-      kept.push(e[i + 1]);
-      kept.push(e[i + 2]);
-      kept.push(e[i + 3]);
+    const first = this.indexOf(name);
+    if (first < 0) return;
+    // One spare entry: a `set` appends right after.
+    this.own(this.count + 1);
+    let kept = first;
+    for (let i = first + 1; i < this.count; i++) {
+      const e = this.at(i);
+      if (nameIs(load<u32>(e), load<u32>(e, 4), name)) continue;
+      memory.copy(this.at(kept++), e, ENTRY);
     }
-    this.e = kept;
+    this.count = kept;
   }
   /** Rename every `from` header to `to`, keeping values and order. */
   rename(from: string, to: string): void {
     let i = this.indexOf(from);
     if (i < 0) return;
+    this.own(this.count);
     const t = encode(to);
     for (; i >= 0; i = this.indexOf(from, i + 1)) {
-      this.e[i << 2] = <u32>changetype<usize>(t);
-      this.e[(i << 2) + 1] = <u32>t.byteLength;
+      const e = this.at(i);
+      store<u32>(e, <u32>changetype<usize>(t));
+      store<u32>(e, <u32>t.byteLength, 4);
     }
   }
 }
