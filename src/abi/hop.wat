@@ -2,10 +2,12 @@
 ;;
 ;; One instance per (source guest, destination guest) pair imports both memories and the
 ;; destination's cabi_realloc: a whole request or response record is copied from one
-;; guest's memory into the other's in one call from JS, every string and list still its
-;; own cabi_realloc allocation (wasm-to-wasm calls, a few ns each, instead of a JS-to-Wasm
-;; crossing per allocation). The flat values for the destination's export land in this
-;; module's own memory `out` (a request at 0..36, a response at 36..56).
+;; guest's memory into the other's in one call from JS. For an arena destination (`packs`,
+;; abi/memory.ts: GuestMemory) a value's head (method, uri, header list and strings; a
+;; response's headers) is one cabi_realloc, the pieces bumped out of it, as the JS hop
+;; reserves; else every string and list is its own. The body is always its own allocation.
+;; The flat values for the destination's export land in this module's own memory `out` (a
+;; request at 0..36, a response at 36..56).
 ;;
 ;; Returns 0, or 1 when the source record or a value it points to is outside the source
 ;; memory (the source guest is at fault). A trap inside cabi_realloc, or a store through a
@@ -15,7 +17,57 @@
   (import "m" "src" (memory $src 0))
   (import "m" "dst" (memory $dst 0))
   (import "m" "realloc" (func $realloc (param i32 i32 i32 i32) (result i32)))
+  ;; 1 when the destination is an arena guest: one allocation may hold many values.
+  (import "m" "packs" (global $packs i32))
   (memory $out (export "out") 1)
+  ;; The open reservation in the destination: the next free byte, and its end (0: none).
+  (global $next (mut i32) (i32.const 0))
+  (global $end (mut i32) (i32.const 0))
+
+  ;; A fresh destination allocation: bumped out of the reservation when it fits, else cabi_realloc.
+  (func $alloc (param $align i32) (param $len i32) (result i32)
+    (local $p i32)
+    (if (global.get $end)
+      (then
+        (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get $align) (i32.const 1)))
+                               (i32.sub (i32.const 0) (local.get $align))))
+        (if (i64.le_u (i64.add (i64.extend_i32_u (local.get $p)) (i64.extend_i32_u (local.get $len)))
+                      (i64.extend_i32_u (global.get $end)))
+          (then
+            (global.set $next (i32.add (local.get $p) (local.get $len)))
+            (return (local.get $p))))))
+    (call $realloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $len)))
+
+  ;; Reserve `size` bytes (an arena destination, 0 < size <= 64 KiB: larger is a hostile
+  ;; guest's aliased lengths, allocated piece by piece), for the allocations until $release.
+  (func $reserve (param $size i64)
+    (local $p i32)
+    (if (i32.and (global.get $packs)
+                 (i32.and (i64.ne (local.get $size) (i64.const 0)) (i64.le_u (local.get $size) (i64.const 65536))))
+      (then
+        (local.set $p (call $realloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.wrap_i64 (local.get $size))))
+        (global.set $next (local.get $p))
+        (global.set $end (i32.add (local.get $p) (i32.wrap_i64 (local.get $size)))))))
+  (func $release (global.set $end (i32.const 0)))
+
+  ;; The bytes the header list at src[at] takes in the destination (its array and strings), or
+  ;; 0 when the list is out of bounds (the copy then says so).
+  (func $headersSize (param $at i32) (result i64)
+    (local $base i32) (local $n i32) (local $e i32) (local $end i32) (local $size i64)
+    (local.set $base (i32.load $src (local.get $at)))
+    (local.set $n (i32.load $src offset=4 (local.get $at)))
+    (if (i32.or (i32.eqz (local.get $n))
+          (i32.or (i32.and (local.get $base) (i32.const 3))
+                  (i32.eqz (call $inside (local.get $base) (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 4))))))
+      (then (return (i64.const 0))))
+    (local.set $e (local.get $base))
+    (local.set $end (i32.add (local.get $base) (i32.shl (local.get $n) (i32.const 4))))
+    (local.set $size (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 4)))
+    (loop $entry
+      (local.set $size (i64.add (local.get $size)
+        (i64.add (i64.extend_i32_u (i32.load $src offset=4 (local.get $e))) (i64.extend_i32_u (i32.load $src offset=12 (local.get $e))))))
+      (br_if $entry (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 16))) (local.get $end))))
+    (local.get $size))
 
   ;; Is [ptr, ptr+len) inside the source memory?
   (func $inside (param $ptr i32) (param $len i64) (result i32)
@@ -29,7 +81,7 @@
     (if (i32.eqz (local.get $len)) (then (return (local.get $align))))
     (if (i32.eqz (call $inside (local.get $ptr) (i64.extend_i32_u (local.get $len))))
       (then (return (i32.const -1))))
-    (local.set $to (call $realloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $len)))
+    (local.set $to (call $alloc (local.get $align) (local.get $len)))
     (memory.copy $dst $src (local.get $to) (local.get $ptr) (local.get $len))
     (local.get $to))
 
@@ -56,7 +108,7 @@
           (i32.and (local.get $base) (i32.const 3))
           (i32.eqz (call $inside (local.get $base) (i64.mul (i64.extend_i32_u (local.get $n)) (i64.const 16)))))
       (then (return (i32.const 1))))
-    (local.set $list (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.shl (local.get $n) (i32.const 4))))
+    (local.set $list (call $alloc (i32.const 4) (i32.shl (local.get $n) (i32.const 4))))
     (loop $entry
       (local.set $e (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 4))))
       (local.set $d (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 4))))
@@ -76,11 +128,23 @@
   ;; A request record (36 bytes, align 4) at src[rec] → 9 flat values at out[0..36].
   (func (export "request") (param $rec i32) (result i32)
     (local $tag i32)
+    (local $headers i64)
+    (call $release) ;; a trap in an earlier hop (in cabi_realloc) left its reservation open
     (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 36))))
       (then (return (i32.const 1))))
-    (if (call $string (local.get $rec) (i32.const 0)) (then (return (i32.const 1))))
-    (if (call $string (i32.add (local.get $rec) (i32.const 8)) (i32.const 8)) (then (return (i32.const 1))))
-    (if (call $headers (i32.add (local.get $rec) (i32.const 16)) (i32.const 16)) (then (return (i32.const 1))))
+    ;; The head in one allocation: only when its pieces are in bounds (else the copy reports them).
+    (if (global.get $packs)
+      (then
+        (local.set $headers (call $headersSize (i32.add (local.get $rec) (i32.const 16))))
+        (if (i32.and (i64.ne (local.get $headers) (i64.const 0))
+              (i32.and (call $inside (i32.load $src (local.get $rec)) (i64.extend_i32_u (i32.load $src offset=4 (local.get $rec))))
+                       (call $inside (i32.load $src offset=8 (local.get $rec)) (i64.extend_i32_u (i32.load $src offset=12 (local.get $rec))))))
+          (then (call $reserve (i64.add (i64.add (local.get $headers) (i64.const 3))
+            (i64.add (i64.extend_i32_u (i32.load $src offset=4 (local.get $rec))) (i64.extend_i32_u (i32.load $src offset=12 (local.get $rec))))))))))
+    (if (call $string (local.get $rec) (i32.const 0)) (then (call $release) (return (i32.const 1))))
+    (if (call $string (i32.add (local.get $rec) (i32.const 8)) (i32.const 8)) (then (call $release) (return (i32.const 1))))
+    (if (call $headers (i32.add (local.get $rec) (i32.const 16)) (i32.const 16)) (then (call $release) (return (i32.const 1))))
+    (call $release)
     (local.set $tag (i32.load8_u $src offset=24 (local.get $rec)))
     (if (i32.gt_u (local.get $tag) (i32.const 1)) (then (return (i32.const 1))))
     (i32.store $out offset=24 (i32.const 0) (local.get $tag))
@@ -93,8 +157,11 @@
   (func (export "response") (param $rec i32) (result i32)
     (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 20))))
       (then (return (i32.const 1))))
+    (call $release)
     (i32.store $out offset=36 (i32.const 0) (i32.load16_u $src (local.get $rec)))
-    (if (call $headers (i32.add (local.get $rec) (i32.const 4)) (i32.const 40)) (then (return (i32.const 1))))
+    (if (global.get $packs) (then (call $reserve (call $headersSize (i32.add (local.get $rec) (i32.const 4))))))
+    (if (call $headers (i32.add (local.get $rec) (i32.const 4)) (i32.const 40)) (then (call $release) (return (i32.const 1))))
+    (call $release)
     (if (call $string (i32.add (local.get $rec) (i32.const 12)) (i32.const 48)) (then (return (i32.const 1))))
     (i32.const 0))
 )

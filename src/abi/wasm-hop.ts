@@ -5,7 +5,7 @@ import { AbiError, GuestMemory, type AbiMemory } from './memory.js';
 /**
  * The fused hop run inside WebAssembly where the runtime has multi-memory (Node 22+; on
  * Node 20 the JS hop in hop.ts is used). See hop.wat: one call copies a whole record
- * between two guests' memories, each string and list still one `cabi_realloc` allocation.
+ * between two guests' memories; into an arena guest, its head in one `cabi_realloc`.
  */
 interface WasmHop {
   request(rec: number): number;
@@ -42,7 +42,10 @@ function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | undefined {
   if (hop) return hop;
   const m = hopModule();
   if (!m) return undefined;
-  const ex = new WebAssembly.Instance(m, { m: { src: src.memory, dst: dst.memory, realloc: dst.realloc } }).exports as Record<string, any>;
+  const ex = new WebAssembly.Instance(m, { m: { src: src.memory, dst: dst.memory, realloc: dst.realloc, packs: dst.packs ? 1 : 0 } }).exports as Record<
+    string,
+    any
+  >;
   hop = { request: ex.request, response: ex.response, out: new Int32Array((ex.out as WebAssembly.Memory).buffer, 0, REQUEST_FLAT + RESPONSE_FLAT) };
   src.hops.set(dst, hop);
   return hop;
