@@ -1,7 +1,7 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { GuestMemory, type AbiMemory } from './memory.js';
 import { HOP_CHECK_WASM } from './hop-check-wasm.js';
-import { embeddedModule } from './wasm-hop.js';
+import { embeddedModule } from './embedded.js';
 
 /**
  * What a fused hop checks before a guest's output is copied into the next guest: what
@@ -22,7 +22,11 @@ import { embeddedModule } from './wasm-hop.js';
 export function invalidHop(mem: AbiMemory, rec: number, kind: 'request' | 'response'): string | undefined {
   const check = mem instanceof GuestMemory ? wasmCheck(mem) : undefined;
   if (!check) return invalidHopJs(mem, rec, kind);
-  const code = kind === 'request' ? check.request(rec) : check.response(rec);
+  return hopReason(kind === 'request' ? check.request(rec) : check.response(rec), mem, rec, kind);
+}
+
+/** The reason for a code hop-check.wat returned (0: none) about the record at `rec` in `mem`. */
+export function hopReason(code: number, mem: AbiMemory, rec: number, kind: 'request' | 'response'): string | undefined {
   // A status refused: its message names it, which the JS check words.
   return code === 0 ? undefined : code <= 4 ? REASONS[code] : invalidHopJs(mem, rec, kind);
 }
@@ -36,7 +40,7 @@ const REASONS = [
   'a header value has a forbidden character (CR, LF, NUL, control or past U+00FF)',
 ] as const;
 
-interface WasmCheck {
+export interface WasmCheck {
   request(rec: number): number;
   response(rec: number): number;
 }
@@ -48,7 +52,7 @@ let checkModule: WebAssembly.Module | null | undefined;
  * the runtime validates it (SIMD: every Node this package supports; `WITLINE_WASM_HOP=off`
  * turns it off with the Wasm copy, for comparison).
  */
-function wasmCheck(mem: GuestMemory): WasmCheck | undefined {
+export function wasmCheck(mem: GuestMemory): WasmCheck | undefined {
   if (mem.hopCheck) return mem.hopCheck as WasmCheck;
   if (checkModule === undefined) checkModule = embeddedModule(HOP_CHECK_WASM);
   if (!checkModule) return undefined;

@@ -1,6 +1,7 @@
 import { HEADER_SIZE, REQUEST, RESPONSE } from './layout.js';
 import { AbiError, type AbiMemory } from './memory.js';
 import { wasmCopyRequest, wasmCopyResponse } from './wasm-hop.js';
+import { hopReason, invalidHop } from './hop-check.js';
 
 /**
  * The fused hop: a value one guest returned is copied straight into another memory,
@@ -97,7 +98,23 @@ export function copyRequestFlat(src: AbiMemory, flat: ArrayLike<number>, dst: Ab
 
 /** Copy the request record at `ptr` in `src` into `dst`, as 9 flat values at `out[o..]`. */
 export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
-  if (wasmCopyRequest(src, ptr, dst, out, o)) return;
+  if (wasmCopyRequest(src, ptr, dst, out, o, false) === 0) copyRequestJs(src, ptr, dst, out, o);
+}
+
+/**
+ * A guest's request on its way into another guest: checked as per-hop mode would check it
+ * (abi/hop-check.ts), then copied as {@link copyRequest} does. Returns the reason it may not
+ * go on (nothing is copied), or undefined once copied. In WebAssembly, one call does both.
+ */
+export function checkedCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): string | undefined {
+  const code = wasmCopyRequest(src, ptr, dst, out, o, true);
+  if (code !== 0) return hopReason(code < 0 ? 0 : code, src, ptr, 'request');
+  const reason = invalidHop(src, ptr, 'request');
+  if (reason === undefined) copyRequestJs(src, ptr, dst, out, o);
+  return reason;
+}
+
+function copyRequestJs(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
   if (ptr % 4 !== 0 || ptr + REQUEST.size > src.u8.byteLength) throw new AbiError('request out of bounds');
   const w = ptr >>> 2;
   const mLen = src.u32[w + 1];
@@ -131,7 +148,19 @@ export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: In
 
 /** Copy the response record at `ptr` in `src` into `dst`, as 5 flat values at `out[o..]`. */
 export function copyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
-  if (wasmCopyResponse(src, ptr, dst, out, o)) return;
+  if (wasmCopyResponse(src, ptr, dst, out, o, false) === 0) copyResponseJs(src, ptr, dst, out, o);
+}
+
+/** {@link checkedCopyRequest} for a response. */
+export function checkedCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): string | undefined {
+  const code = wasmCopyResponse(src, ptr, dst, out, o, true);
+  if (code !== 0) return hopReason(code < 0 ? 0 : code, src, ptr, 'response');
+  const reason = invalidHop(src, ptr, 'response');
+  if (reason === undefined) copyResponseJs(src, ptr, dst, out, o);
+  return reason;
+}
+
+function copyResponseJs(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): void {
   if (ptr % 4 !== 0 || ptr + RESPONSE.size > src.u8.byteLength) throw new AbiError('response out of bounds');
   out[o] = src.u8[ptr] | (src.u8[ptr + 1] << 8);
   if (dst.packs) dst.reserve(headersSize(src, ptr + RESPONSE.headers));

@@ -9,8 +9,12 @@
 ;; The flat values for the destination's export land in this module's own memory `out` (a
 ;; request at 0..36, a response at 36..56).
 ;;
-;; Returns 0, or 1 when the source record or a value it points to is outside the source
-;; memory (the source guest is at fault). A trap inside cabi_realloc, or a store through a
+;; With `check` set, the record is first checked as it may enter another guest (the source
+;; memory's hop-check.wat instance, imported: a Wasm-to-Wasm call, not one more crossing from
+;; JS), and nothing is allocated in the destination if it may not.
+;;
+;; Returns 0; 1 when the source record or a value it points to is outside the source memory
+;; (the source guest is at fault); 16 + the check's code when the record may not go on. A trap inside cabi_realloc, or a store through a
 ;; pointer it returned, is the destination's fault and surfaces as a RuntimeError.
 ;; Built into src/abi/hop-wasm.ts by scripts/build-hop.mjs.
 (module
@@ -19,6 +23,9 @@
   (import "m" "realloc" (func $realloc (param i32 i32 i32 i32) (result i32)))
   ;; 1 when the destination is an arena guest: one allocation may hold many values.
   (import "m" "packs" (global $packs i32))
+  ;; hop-check.wat's exports over the source memory.
+  (import "m" "checkRequest" (func $checkRequest (param i32) (result i32)))
+  (import "m" "checkResponse" (func $checkResponse (param i32) (result i32)))
   (memory $out (export "out") 1)
   ;; The open reservation in the destination: the next free byte, and its end (0: none).
   (global $next (mut i32) (i32.const 0))
@@ -126,10 +133,14 @@
     (i32.const 0))
 
   ;; A request record (36 bytes, align 4) at src[rec] → 9 flat values at out[0..36].
-  (func (export "request") (param $rec i32) (result i32)
+  (func (export "request") (param $rec i32) (param $check i32) (result i32)
     (local $tag i32)
     (local $headers i64)
     (call $release) ;; a trap in an earlier hop (in cabi_realloc) left its reservation open
+    (if (local.get $check)
+      (then
+        (local.set $tag (call $checkRequest (local.get $rec)))
+        (if (local.get $tag) (then (return (i32.add (i32.const 16) (local.get $tag)))))))
     (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 36))))
       (then (return (i32.const 1))))
     ;; The head in one allocation: only when its pieces are in bounds (else the copy reports them).
@@ -154,7 +165,12 @@
     (i32.const 0))
 
   ;; A response record (20 bytes, align 4) at src[rec] → 5 flat values at out[36..56].
-  (func (export "response") (param $rec i32) (result i32)
+  (func (export "response") (param $rec i32) (param $check i32) (result i32)
+    (local $code i32)
+    (if (local.get $check)
+      (then
+        (local.set $code (call $checkResponse (local.get $rec)))
+        (if (local.get $code) (then (return (i32.add (i32.const 16) (local.get $code)))))))
     (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 20))))
       (then (return (i32.const 1))))
     (call $release)

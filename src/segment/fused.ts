@@ -2,7 +2,7 @@ import type { Guest } from '../component/guest.js';
 import { ACTION, REQUEST_FLAT } from '../abi/layout.js';
 import { lowerRequest, lowerResponse } from '../abi/lower.js';
 import { liftRequest, liftResponse } from '../abi/lift.js';
-import { copyRequest, copyResponse } from '../abi/hop.js';
+import { checkedCopyRequest, checkedCopyResponse, copyRequest, copyResponse } from '../abi/hop.js';
 import { restoreImage } from '../abi/image.js';
 import { invalidHop } from '../abi/hop-check.js';
 import type { HostMemory } from '../abi/host-memory.js';
@@ -129,10 +129,16 @@ function fail(err: unknown, current: Guest, source: Held | undefined): never {
   return blamed.fail(err);
 }
 
-/** Into guest `g`: a copy from `from`, or lowered from `js`, as its arguments. */
+/**
+ * Into guest `g`: a copy from `from`, or lowered from `js`, as its arguments. Another guest's
+ * output is checked on the way in (one Wasm call with the copy where the runtime has
+ * multi-memory); a record in host memory (a worker's request) was lowered by the host.
+ */
 function enterRequest(g: Guest, from: Held | undefined, js: WitRequest | undefined): void {
-  if (from) copyRequest(from.mem, from.rec, g.core!.mem, g.args, 0);
-  else lowerRequest(g.core!.mem, js!, g.args, 0);
+  if (!from) return lowerRequest(g.core!.mem, js!, g.args, 0);
+  if (!from.guest) return copyRequest(from.mem, from.rec, g.core!.mem, g.args, 0);
+  const reason = checkedCopyRequest(from.mem, from.rec, g.core!.mem, g.args, 0);
+  if (reason !== undefined) throw new GuestInvalidOutputError(from.guest.spec.stage, reason);
 }
 
 /** Guest `g`'s request phase on the arguments `enterRequest` gave it. */
@@ -148,12 +154,17 @@ function callRequest(g: Guest, trace: FusedState['trace']): number {
 function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | undefined, resp: WitResponse | undefined): number {
   const core = g.core!;
   const a = g.args;
+  // The response first: another guest's output is checked on its way in, before anything is
+  // allocated in this guest for the call.
+  if (from?.guest) {
+    const reason = checkedCopyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
+    if (reason !== undefined) throw new GuestInvalidOutputError(from.guest.spec.stage, reason);
+  } else if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
+  else lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
   if ('resident' in seen) for (let i = 0; i < REQUEST_FLAT; i++) a[i] = seen.flat[i];
   else if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
   else if ('image' in seen) restoreImage(state.snap!, seen.image, core.mem, a, 0);
   else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
-  if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
-  else lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
   const t = state.trace;
   return t
     ? traceStage(g.spec.stage, 'response', t.request, t.ctx, () =>
@@ -200,7 +211,11 @@ export class FusedSegment implements Segment, Framed {
 
   /** Undefined when every guest is live; else a promise of the replacements (after a trap). */
   whenLive(): Promise<void> | undefined {
-    if (this.guests.every((g) => g.core)) return undefined;
+    // Twice per request: a loop, not `every` and its callback.
+    const guests = this.guests;
+    let live = true;
+    for (let i = 0; i < guests.length; i++) live &&= guests[i].core !== undefined;
+    if (live) return undefined;
     return (async () => {
       for (const g of this.guests) if (!g.core) await g.instance();
     })();
@@ -305,6 +320,8 @@ export class FusedSegment implements Segment, Framed {
       // In a request frame, an arena guest's request stays where it is lowered (segment/kept.ts).
       const stays = hasResponse && frame.open && core.mem.packs && state instanceof Course;
       if (!hasRequest) {
+        // Kept apart from any guest, another guest's output is checked as if it entered this one.
+        if (!stays && hasResponse && from?.guest) checkHop(from, 'request');
         if (stays) enterRequest(g, from, js);
         state.entered.push({ guest: g, seen: stays ? stay(state, g) : hasResponse ? seen(state, g, from, js, false) : undefined });
         continue;
@@ -325,8 +342,8 @@ export class FusedSegment implements Segment, Framed {
         return { respond: this.runResponse(state, step, undefined, exitAnswer)! };
       }
       if (tag !== ACTION.next) throw new AbiError(`invalid action discriminant ${tag}`);
+      // Checked where it goes next: entering a guest (enterRequest), kept (above), or lifted at the exit.
       state.entered.push({ guest: g, seen: kept });
-      if (g !== this.guests[this.guests.length - 1]) checkHop(step, 'request');
     }
     const last = state.from;
     if (!last?.guest) return { next: undefined };
@@ -362,7 +379,6 @@ export class FusedSegment implements Segment, Framed {
       const seen = entry.seen!;
       if (g.resident === state) g.resident = undefined;
       const from = state.from;
-      if (from?.guest) checkHop(from, 'response');
       const ret = callResponse(g, state, seen!, from, resp);
       if (from) releaseHeld(state, deadline, g);
       core.mem.refresh();
