@@ -48,6 +48,12 @@ function nameIs(ptr: usize, len: usize, name: string): bool {
   return true;
 }
 
+/** Whether every character of `s` is ASCII (then its UTF-8 length is its length). */
+function asciiOnly(s: string): bool {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /**
  * A header name with its UTF-8 bytes, made once (at top level or in `configure`, which
  * outlive requests) for a stage that sets it on every request: `Headers.put` encodes nothing.
@@ -102,12 +108,21 @@ export class Headers {
   /** How many bytes the i-th value has. */
   valueLength(i: i32): i32 { return <i32>load<u32>(this.at(i), 12); }
 
+  /**
+   * Whether the entry at `e` is named `name`. `ascii`: `name` is all ASCII (asciiOnly, once
+   * per lookup), so that only names of its own length can match: the other entries cost a
+   * length test, not a UTF-8 length of `name` each.
+   */
+  @inline private named(e: usize, name: string, ascii: bool): bool {
+    const len = load<u32>(e, 4);
+    if (ascii && <i32>len != name.length) return false;
+    return nameIs(load<u32>(e), len, name);
+  }
+
   /** Index of the first entry named `name` at or after `from`, or -1. */
   indexOf(name: string, from: i32 = 0): i32 {
-    for (let i = from; i < this.count; i++) {
-      const e = this.at(i);
-      if (nameIs(load<u32>(e), load<u32>(e, 4), name)) return i;
-    }
+    const ascii = asciiOnly(name);
+    for (let i = from; i < this.count; i++) if (this.named(this.at(i), name, ascii)) return i;
     return -1;
   }
 
@@ -163,14 +178,16 @@ export class Headers {
     this.add(name, value);
   }
   delete(name: string): void {
-    const first = this.indexOf(name);
-    if (first < 0) return;
+    const ascii = asciiOnly(name);
+    let first = 0;
+    while (first < this.count && !this.named(this.at(first), name, ascii)) first++;
+    if (first == this.count) return;
     // One spare entry: a `set` appends right after.
     this.own(this.count + 1);
     let kept = first;
     for (let i = first + 1; i < this.count; i++) {
       const e = this.at(i);
-      if (nameIs(load<u32>(e), load<u32>(e, 4), name)) continue;
+      if (this.named(e, name, ascii)) continue;
       memory.copy(this.at(kept++), e, ENTRY);
     }
     this.count = kept;
