@@ -9,6 +9,11 @@ import { bundledComponent } from '../../src/middleware/bundled.js';
 import { ITER, REPS, answer, ctx, fmt, median, nsPerRequest, progress, quiet, reference } from './common.js';
 
 export const LENGTHS = [1, 2, 4, 8, 16];
+// The chains are the section the targets read (the marginal cost, per-hop ÷ fused): at
+// least 11 repetitions of at least 1,000 requests each, whatever BENCH_REPS says. With 5 of
+// 250 (a 16-stage sample was ~5 ms), one disturbed sample moved a 16-stage median by 50%
+// and the slope with it; the section still takes ~15 s.
+export const CHAIN_REPS = Math.max(REPS, 11);
 export type Mode = 'jco' | 'codec' | 'fused' | 'js';
 export const MODES: Mode[] = ['jco', 'codec', 'fused', 'js'];
 
@@ -50,7 +55,7 @@ async function runner(mode: Mode, n: number): Promise<{ run: () => Promise<unkno
   return { run: () => p.handle(reference(), ctx), close: () => p.close() };
 }
 
-/** Least-squares slope of ns over chain length: the marginal cost of one more stage. */
+/** Least-squares slope of ns over chain length: the marginal cost of one more stage (per repetition; see chains()). */
 function slope(points: Array<[number, number]>): number {
   const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
   const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
@@ -66,12 +71,12 @@ export async function chains(): Promise<Chains> {
   progress(`loading ${MODES.length * LENGTHS.length} chains (${MODES.join(', ')} × ${LENGTHS.join(', ')} stages)`);
   for (const mode of MODES) for (const n of LENGTHS) runners.set(`${mode}:${n}`, await runner(mode, n));
   const samples = new Map<string, number[]>();
-  for (let rep = 0; rep < REPS; rep++) {
+  for (let rep = 0; rep < CHAIN_REPS; rep++) {
     for (const [i, n] of LENGTHS.entries()) {
-      progress(`chains: rep ${rep + 1}/${REPS}, ${n} stage${n > 1 ? 's' : ''} [${i + 1}/${LENGTHS.length}], modes ${MODES.join(', ')}`);
+      progress(`chains: rep ${rep + 1}/${CHAIN_REPS}, ${n} stage${n > 1 ? 's' : ''} [${i + 1}/${LENGTHS.length}], modes ${MODES.join(', ')}`);
       for (const mode of MODES) {
         const key = `${mode}:${n}`;
-        const ns = await nsPerRequest(runners.get(key)!.run, Math.max(200, Math.round(ITER / n)));
+        const ns = await nsPerRequest(runners.get(key)!.run, Math.max(1000, Math.round(ITER / n)));
         samples.set(key, [...(samples.get(key) ?? []), ns]);
       }
     }
@@ -81,7 +86,11 @@ export async function chains(): Promise<Chains> {
   for (const mode of MODES) {
     const ns: Record<number, number> = {};
     for (const n of LENGTHS) ns[n] = Math.round(median(samples.get(`${mode}:${n}`)!));
-    result[mode] = { ns, marginalNs: Math.round(slope(LENGTHS.map((n) => [n, ns[n]]))) };
+    // The slope of each repetition's own samples (taken within ~1.5 s of each other), then
+    // their median: a slow spell of the machine moves the repetitions it falls in, not the
+    // median of one chain length (which a slope over the medians then carries).
+    const slopes = Array.from({ length: CHAIN_REPS }, (_, r) => slope(LENGTHS.map((n) => [n, samples.get(`${mode}:${n}`)![r]])));
+    result[mode] = { ns, marginalNs: Math.round(median(slopes)) };
   }
   return result;
 }
@@ -91,11 +100,12 @@ export const perHopOverFused = (c: Chains) => +(c.codec.marginalNs / c.fused.mar
 
 /** The results file's heading and the chains table (µs per request). */
 export const chainsTable = (c: Chains, machine: string) => [
-  `# bench/hops — µs per request (median of ${REPS}), ${machine}`,
+  `# bench/hops — µs per request (median of ${CHAIN_REPS}), ${machine}`,
   '',
   `| mode | ${LENGTHS.map((n) => `${n} stage${n > 1 ? 's' : ''}`).join(' | ')} | marginal µs/stage |`,
   `| --- | ${LENGTHS.map(() => '---:').join(' | ')} | ---: |`,
   ...MODES.map((m) => `| ${m} | ${LENGTHS.map((n) => fmt(c[m].ns[n])).join(' | ')} | ${fmt(c[m].marginalNs)} |`),
   '',
+  `- marginal: each repetition's least-squares slope over the chain lengths, median of the ${CHAIN_REPS}`,
   `- per-hop (codec) marginal ÷ fused marginal: **${perHopOverFused(c)}×**`,
 ];

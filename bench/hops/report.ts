@@ -2,7 +2,7 @@
 // Node major because the runtimes differ (Node 22+ runs the fused hop in WebAssembly).
 import { writeFile, mkdir } from 'node:fs/promises';
 import { REPS } from './common.js';
-import { chainsTable, perHopOverFused, type Chains } from './chains.js';
+import { CHAIN_REPS, chainsTable, perHopOverFused, type Chains } from './chains.js';
 import { instantiationLines, type instantiation } from './instantiation.js';
 import { profileTable, type profile } from './profile.js';
 import { sha256Table, type sha256Blocks } from './sha256.js';
@@ -50,6 +50,7 @@ export function json(r: FullRun) {
     started: r.started,
     machine: r.machine,
     reps: REPS,
+    chainReps: CHAIN_REPS,
     request: '5 headers, 200-byte body',
     modes: r.chains,
     instantiation: r.instantiation,
