@@ -161,8 +161,10 @@ function callResponse(g: Guest, state: FusedState, seen: Seen, from: Held | unde
     if (reason !== undefined) throw new GuestInvalidOutputError(from.guest.spec.stage, reason);
   } else if (from) copyResponse(from.mem, from.rec, core.mem, a, REQUEST_FLAT);
   else lowerResponse(core.mem, resp!, a, REQUEST_FLAT);
-  if ('resident' in seen) for (let i = 0; i < REQUEST_FLAT; i++) a[i] = seen.flat[i];
-  else if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
+  // A resident request's flat values are still this guest's arguments (kept.ts: stay).
+  if ('resident' in seen) {
+    if (seen.flat !== a) for (let i = 0; i < REQUEST_FLAT; i++) a[i] = seen.flat[i];
+  } else if ('js' in seen) lowerRequest(core.mem, seen.js, a, 0);
   else if ('image' in seen) restoreImage(state.snap!, seen.image, core.mem, a, 0);
   else copyRequest(state.snap!, seen.snap, core.mem, a, 0);
   const t = state.trace;

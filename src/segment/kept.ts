@@ -24,7 +24,7 @@ import type { FusedState, Held } from './fused.js';
  * - **snap**: a record in host memory, copied back piece by piece.
  * - **js**: the JS request the segment received, lowered again.
  */
-export type Seen = { js: WitRequest } | { snap: number } | { image: number } | { resident: GuestMemory; flat: number[] };
+export type Seen = { js: WitRequest } | { snap: number } | { image: number } | { resident: GuestMemory; flat: ArrayLike<number> };
 
 /**
  * A kept request as one number, for a worker's task messages (the host memory travels
@@ -89,11 +89,14 @@ export function seen(state: FusedState, g: Guest, from: Held | undefined, js: Wi
   return { snap: rec };
 }
 
-/** The request just lowered into `g` (its arguments) stays there for `state`'s response phase. */
+/**
+ * The request just lowered into `g` (its arguments) stays there for `state`'s response
+ * phase, and so do its flat values, in `g.args`: whatever else would call `g` first (and
+ * overwrite them) moves `g`'s resident request out before it does (`Guest.resident`).
+ */
 export function stay(state: FusedState & Resident, g: Guest): Seen {
-  const a = g.args;
   g.resident = state;
-  return { resident: g.core!.mem, flat: [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]] };
+  return { resident: g.core!.mem, flat: g.args };
 }
 
 /**
