@@ -108,4 +108,6 @@ export const chainsTable = (c: Chains, machine: string) => [
   '',
   `- marginal: each repetition's least-squares slope over the chain lengths, median of the ${CHAIN_REPS}`,
   `- per-hop (codec) marginal ÷ fused marginal: **${perHopOverFused(c)}×**`,
+  // Each echo stage is called twice per request (its request and its response phase).
+  `- per-hop (codec) per stage call (request or response phase): **${fmt(c.codec.marginalNs / 2)} µs**`,
 ];
