@@ -40,7 +40,7 @@ const REASONS = [
   'a header value has a forbidden character (CR, LF, NUL, control or past U+00FF)',
 ] as const;
 
-export interface WasmCheck {
+interface WasmCheck {
   request(rec: number): number;
   response(rec: number): number;
 }

@@ -108,7 +108,8 @@ export function copyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: In
  */
 export function checkedCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): string | undefined {
   const code = wasmCopyRequest(src, ptr, dst, out, o, true);
-  if (code !== 0) return hopReason(code < 0 ? 0 : code, src, ptr, 'request');
+  if (code === -1) return undefined;
+  if (code > 0) return hopReason(code, src, ptr, 'request');
   const reason = invalidHop(src, ptr, 'request');
   if (reason === undefined) copyRequestJs(src, ptr, dst, out, o);
   return reason;
@@ -154,7 +155,8 @@ export function copyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: I
 /** {@link checkedCopyRequest} for a response. */
 export function checkedCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number): string | undefined {
   const code = wasmCopyResponse(src, ptr, dst, out, o, true);
-  if (code !== 0) return hopReason(code < 0 ? 0 : code, src, ptr, 'response');
+  if (code === -1) return undefined;
+  if (code > 0) return hopReason(code, src, ptr, 'response');
   const reason = invalidHop(src, ptr, 'response');
   if (reason === undefined) copyResponseJs(src, ptr, dst, out, o);
   return reason;

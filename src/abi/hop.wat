@@ -14,8 +14,9 @@
 ;; JS), and nothing is allocated in the destination if it may not.
 ;;
 ;; Returns 0; 1 when the source record or a value it points to is outside the source memory
-;; (the source guest is at fault); 16 + the check's code when the record may not go on. A trap inside cabi_realloc, or a store through a
-;; pointer it returned, is the destination's fault and surfaces as a RuntimeError.
+;; (the source guest is at fault); 16 + the check's code when the record may not go on. A
+;; trap inside cabi_realloc, or a store through a pointer it returned, is the destination's
+;; fault and surfaces as a RuntimeError.
 ;; Built into src/abi/hop-wasm.ts by scripts/build-hop.mjs.
 (module
   (import "m" "src" (memory $src 0))
@@ -135,12 +136,13 @@
   ;; A request record (36 bytes, align 4) at src[rec] → 9 flat values at out[0..36].
   (func (export "request") (param $rec i32) (param $check i32) (result i32)
     (local $tag i32)
+    (local $code i32)
     (local $headers i64)
     (call $release) ;; a trap in an earlier hop (in cabi_realloc) left its reservation open
     (if (local.get $check)
       (then
-        (local.set $tag (call $checkRequest (local.get $rec)))
-        (if (local.get $tag) (then (return (i32.add (i32.const 16) (local.get $tag)))))))
+        (local.set $code (call $checkRequest (local.get $rec)))
+        (if (local.get $code) (then (return (i32.add (i32.const 16) (local.get $code)))))))
     (if (i32.or (i32.and (local.get $rec) (i32.const 3)) (i32.eqz (call $inside (local.get $rec) (i64.const 36))))
       (then (return (i32.const 1))))
     ;; The head in one allocation: only when its pieces are in bounds (else the copy reports them).
