@@ -6,9 +6,9 @@ import { requestTarget } from '../core/target.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
-import { isPromise, type WitRequest, type WitResponse } from '../core/types.js';
+import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '../core/types.js';
 import { applyRequest, joined, requestFields, sameBytes, takeBody } from './express-body.js';
-import { abandonCapture, captureResponse } from './express-capture.js';
+import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
 import { adapterHeadersFlat } from './wire.js';
 
@@ -21,24 +21,28 @@ export { BodyConsumedError } from '../core/errors.js';
  */
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-/** Write a response witline made; `replace`: it stands for everything already set on `res`. */
-function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { replace?: boolean; close?: boolean } = {}): void {
+/**
+ * Write a response witline made. `held`: what `res` holds now, as the handlers after the
+ * pipeline left it when they ended their response (a captured one): the response stands for
+ * all of it. Otherwise what is on `res` (CORS set before the pipeline, say) stays, except
+ * the fields the response sets and the framing.
+ */
+function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { held?: HeaderList; close?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) return;
-  // Headers earlier middleware set (CORS, say) stay on a short-circuit answer, as they
-  // would on any other; a captured response already holds them.
   const headers = adapterHeadersFlat(resp, method);
   if (opts.close) headers.push('connection', 'close');
   // One try around the write, as on witline's edge: a head Node refuses must not escape into
   // Express (or node:http's event handlers): a 502 in its place, or a cut connection.
   try {
-    writeHead(res, headers, opts.replace === true);
+    writeHead(res, headers, opts.held);
     res.writeHead(resp.status);
     res.end(resp.body);
   } catch (err) {
     if (res.headersSent) return void res.destroy();
     const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
     try {
-      writeHead(res, adapterHeadersFlat(fallback, method), true);
+      // What is on `res` now is no longer `held` (the write may have failed midway).
+      setExactly(res, adapterHeadersFlat(fallback, method), headerPairs(res));
       res.writeHead(fallback.status);
       res.end(fallback.body);
     } catch {
@@ -47,9 +51,9 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
   }
 }
 
-/** Put `flat`'s fields on `res`: in place of all it holds (`replace`), or of the same names and the framing. */
-function writeHead(res: ServerResponse, headers: string[], replace: boolean): void {
-  if (replace) return setExactly(res, headers);
+/** Put `flat`'s fields on `res`: in place of all it holds (`held`), or of the same names and the framing. */
+function writeHead(res: ServerResponse, headers: string[], held: HeaderList | undefined): void {
+  if (held) return setExactly(res, headers, held);
   for (const name of BODY_FRAMING) res.removeHeader(name);
   for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i]);
   // appendHeader, not writeHead(status, pairs): once any header was set on `res`, Node
@@ -57,23 +61,39 @@ function writeHead(res: ServerResponse, headers: string[], replace: boolean): vo
   for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
 }
 
-/**
- * Make the fields on `res` exactly `flat` (name, value, ...). A captured response already
- * holds what the route set, and the stages change a field or two of it: those alone are
- * set or removed, instead of every field being removed and validated and added again.
- */
-function setExactly(res: ServerResponse, flat: string[]): void {
-  const want = new Map<string, [name: string, values: string[]]>();
+/** Field values by lowercase name, in order. */
+function byName(flat: readonly string[]): Map<string, [name: string, values: string[]]> {
+  const out = new Map<string, [name: string, values: string[]]>();
   for (let i = 0; i < flat.length; i += 2) {
     const k = flat[i].toLowerCase();
-    const had = want.get(k);
+    const had = out.get(k);
     if (had) had[1].push(flat[i + 1]);
-    else want.set(k, [flat[i], [flat[i + 1]]]);
+    else out.set(k, [flat[i], [flat[i + 1]]]);
   }
-  for (const k of res.getHeaderNames()) if (!want.has(k)) res.removeHeader(k);
+  return out;
+}
+
+/**
+ * Make the fields on `res` exactly `flat` (name, value, ...), given that it holds `held`.
+ * A captured response holds what the route set, and the stages change a field or two of
+ * it: those alone are set or removed, and the comparison is made against `held` rather
+ * than by asking `res` for each field (a call into Node per field: ~1 µs a response behind
+ * Express, in-process on Node 20). A field a handler sets after its `end` (which Node
+ * refuses on a response not held back) is not looked at.
+ */
+function setExactly(res: ServerResponse, flat: string[], held: HeaderList): void {
+  const want = byName(flat);
+  const had = new Map<string, string[]>();
+  for (const [name, value] of held) {
+    const k = name.toLowerCase();
+    const values = had.get(k);
+    if (values) values.push(value);
+    else had.set(k, [value]);
+  }
+  for (const k of had.keys()) if (!want.has(k)) res.removeHeader(k);
   for (const [k, [name, values]] of want) {
-    const now = res.getHeader(k);
-    const same = values.length === 1 ? now === values[0] : Array.isArray(now) && now.length === values.length && now.every((v, i) => v === values[i]);
+    const now = had.get(k);
+    const same = now !== undefined && now.length === values.length && now.every((v, i) => v === values[i]);
     // An array sets the field once per value, as appendHeader does.
     if (!same) res.setHeader(name, values.length === 1 ? values[0] : values);
   }
@@ -166,7 +186,11 @@ function pass(
     });
   };
   const finish = (resp: WitResponse) => {
-    if (!handedOff) send(p, res, downstream ? withoutStaleValidators(resp, downstream) : resp, witReq.method, { replace: capture });
+    if (handedOff) return;
+    // Answered by the handlers: their response stands for all `res` holds. Answered by a
+    // stage before them: what earlier middleware set on `res` stays, as without capture.
+    if (downstream) send(p, res, withoutStaleValidators(resp, downstream), witReq.method, { held: downstream.headers });
+    else send(p, res, resp, witReq.method);
   };
   // The pipeline never rejects (failures are error responses); writing the answer can throw.
   const out = p[kHandle](witReq, ctx, terminal);
