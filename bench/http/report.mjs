@@ -108,7 +108,23 @@ const NOTES = [
     'j',
     '(j) is (f) with the sandbox off (`timeoutMs: 0, maxMemoryBytes: 0`): compare it with (f) for the price of the defaults (a 1 s deadline enforced by the watchdog, a 64 MiB memory cap).',
   ],
+  [
+    'k',
+    "(k)–(m) take (h) apart (`node bench/http/run.mjs --only c,h,k,l,m`): (h)'s Express app with only its route (k), with `toExpress` of a pipeline of no stage (l), and of one stage with a response phase, transform setting the response header (m). No auth runs in them: the route reports a fixed subject.",
+  ],
 ];
+
+/** With (c), (h) and (k)–(m) measured: where (h)'s time per request goes, part by part. */
+function partsLine(rows) {
+  const us = Object.fromEntries(rows.filter((r) => r.reqPerSec > 0).map((r) => [r.id, 1e6 / r.reqPerSec]));
+  if (!['c', 'h', 'k', 'l', 'm'].every((id) => us[id] !== undefined)) return null;
+  const d = (a, b) => `${(us[a] - us[b]).toFixed(1)} µs`;
+  return (
+    `(h) taken apart, per request (1 / req/s, medians): the adapter passing a request through (l − k) ${d('l', 'k')}; ` +
+    `holding the response back, with one small stage (m − l) ${d('m', 'l')}; the three stages past that (h − m) ${d('h', 'm')}, ` +
+    `against Express's own middleware for them (c − k) ${d('c', 'k')}; (h) − (c) ${d('h', 'c')}.`
+  );
+}
 
 const fmt = (n) => (n == null ? '–' : Number(n).toLocaleString('en-US'));
 
@@ -128,6 +144,8 @@ export function markdown({ rows, machine: m, settings, targets: t }) {
       `Server CPU: the share of its core the server used while loaded (well below 100%: it waited, for the load generator or for a core another process took); req per CPU-s: requests per second of that CPU, which a busy machine disturbs less than req/s.`,
   ];
   lines.push('', ...NOTES.filter((n) => rows.some((r) => r.id === n[0])).map(([, n]) => `- ${n}`));
+  const parts = partsLine(rows);
+  if (parts) lines.push('', parts);
   if (t.length) {
     lines.push(
       '',

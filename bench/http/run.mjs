@@ -8,6 +8,7 @@
 //                         and the README's benchmark section of each
 //   npm run bench:smoke   2 s per server, 1 repetition, writes bench/results/tmp/http-smoke/
 //   node bench/http/run.mjs [--smoke] [--only a,b,f (into bench/results/tmp/)] [--out DIR]
+//   node bench/http/run.mjs --only c,h,k,l,m   (h) taken apart: rows k-m run when named (and in --smoke)
 //   env: BENCH_DURATION, BENCH_WARMUP, BENCH_REPS, BENCH_CONNECTIONS
 //
 // Exits 1 if any server fails to start or gives one wrong answer: such a row is
@@ -36,7 +37,8 @@ const outDir = args.out ?? `${root}bench/results${args.smoke ? '/tmp/http-smoke'
 // One set of result files per Node major: `npm run bench` runs on the machine's Node and on Node 26.
 const major = process.versions.node.split('.')[0];
 const files = `http-node${major}`;
-const servers = args.only ? SERVERS.filter((s) => args.only.split(',').includes(s.id)) : SERVERS;
+// The rows that take (h) apart run when named, and in the smoke run (every server answers right).
+const servers = args.only ? SERVERS.filter((s) => args.only.split(',').includes(s.id)) : SERVERS.filter((s) => args.smoke || !s.part);
 if (servers.length === 0) throw new Error(`--only ${args.only}: no such server (ids: ${SERVERS.map((s) => s.id).join(',')})`);
 
 // The witline rows load the built package (dist/ and build/middleware/), as users do.

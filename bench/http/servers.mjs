@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Every row. `expect`: 'bare' (the handler's body only) or 'full' (the middleware's
- * header and JSON field too). `load`: which request the load generator sends.
+ * header and JSON field too). `load`: which request the load generator sends. `part`: a
+ * row that takes (h) apart (k-express-parts.mjs, given its id), run only when `--only`
+ * names it.
  */
 export const SERVERS = [
   { id: 'a', name: 'node:http, no middleware (ceiling)', file: 'a-node-bare.mjs', expect: 'bare', load: 'get' },
@@ -18,6 +20,9 @@ export const SERVERS = [
   { id: 'h', name: 'witline behind Express (toExpress)', file: 'h-witline-express.mjs', expect: 'full', load: 'get' },
   { id: 'i', name: 'witline fused + OpenTelemetry SDK', file: 'i-witline-otel.mjs', expect: 'full', load: 'get' },
   { id: 'j', name: 'witline fused, sandbox off', file: 'j-witline-nosandbox.mjs', expect: 'full', load: 'get' },
+  { id: 'k', name: 'Express 5, the route alone', file: 'k-express-parts.mjs', expect: 'bare', load: 'get', part: true },
+  { id: 'l', name: 'toExpress, no stage', file: 'k-express-parts.mjs', expect: 'bare', load: 'get', part: true },
+  { id: 'm', name: 'toExpress, one response stage', file: 'k-express-parts.mjs', expect: 'bare', load: 'get', part: true },
 ];
 
 export const BASELINE = 'b';
@@ -43,7 +48,7 @@ export function startServer(server, { core, readyTimeoutMs = 120_000, nodeArgs =
   const file = dir(server.file);
   if (!existsSync(file)) return Promise.reject(new Error(`(${server.id}) ${server.name}: server script missing: bench/http/servers/${server.file}`));
   // taskset execs node, so the child's pid is the server's own (for /proc/<pid>/status).
-  const node = [process.execPath, ...nodeArgs, file, '0'];
+  const node = [process.execPath, ...nodeArgs, file, '0', ...(server.part ? [server.id] : [])];
   const argv = core === undefined ? node : ['taskset', '-c', String(core), ...node];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   let out = '';

@@ -1,0 +1,30 @@
+// (k), (l), (m): where (h)'s cost over (c) goes, one part at a time (run with `--only
+// c,h,k,l,m`; not in the full run). Each is the Express app of (h) with less in front of
+// its route: (k) nothing, (l) `toExpress` of a pipeline with no stage (the adapter's way
+// in and out: the request's fields rebuilt, `next()`, the route writing directly), (m) one
+// stage with a response phase (transform, setting the response header): the response
+// held back, run through the stage and written again. So (l) − (k) is the adapter
+// passing a request through, (m) − (l) holding a response back (and one small stage), and
+// (h) − (m) the three stages past that, to set against (c) − (k): Express's own middleware.
+// No auth runs here, so the route reports the fixed subject, as (a) does.
+import { createServer } from 'node:http';
+import express from 'express';
+import { pipeline } from 'witline';
+import { toExpress } from 'witline/express';
+import { transform } from 'witline/middleware';
+import { handlerBody, PATH, SERVED_BY, SUBJECT } from '../workload.mjs';
+import { quietLogger } from './witline-app.mjs';
+import { listen } from './serve.mjs';
+
+const part = process.argv[3];
+if (!['k', 'l', 'm'].includes(part)) throw new Error(`k-express-parts.mjs: which part (k, l or m), got ${part}`);
+const app = express();
+if (part !== 'k') {
+  const p = pipeline(part === 'm' ? [transform({ response: { setHeaders: { [SERVED_BY[0]]: SERVED_BY[1] } } })] : [], { logger: quietLogger });
+  await p.ready();
+  app.use(toExpress(p));
+}
+app.get(PATH, (_req, res) => {
+  res.type('application/json').send(handlerBody(SUBJECT));
+});
+listen(createServer(app));
