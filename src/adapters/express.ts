@@ -61,41 +61,36 @@ function writeHead(res: ServerResponse, headers: string[], held: HeaderList | un
   for (let i = 0; i < headers.length; i += 2) res.appendHeader(headers[i], headers[i + 1]);
 }
 
-/** Field values by lowercase name, in order. */
-function byName(flat: readonly string[]): Map<string, [name: string, values: string[]]> {
-  const out = new Map<string, [name: string, values: string[]]>();
-  for (let i = 0; i < flat.length; i += 2) {
-    const k = flat[i].toLowerCase();
-    const had = out.get(k);
-    if (had) had[1].push(flat[i + 1]);
-    else out.set(k, [flat[i], [flat[i + 1]]]);
-  }
-  return out;
-}
-
 /**
  * Make the fields on `res` exactly `flat` (name, value, ...), given that it holds `held`.
  * A captured response holds what the route set, and the stages change a field or two of
  * it: those alone are set or removed, and the comparison is made against `held` rather
- * than by asking `res` for each field (a call into Node per field: ~1 µs a response behind
- * Express, in-process on Node 20). A field a handler sets after its `end` (which Node
- * refuses on a response not held back) is not looked at.
+ * than by asking `res` for each field (a call into Node per field). A field a handler sets
+ * after its `end` (which Node refuses on a response not held back) is not looked at.
+ * Lists of a dozen fields: scanned, not indexed in maps.
  */
 function setExactly(res: ServerResponse, flat: string[], held: HeaderList): void {
-  const want = byName(flat);
-  const had = new Map<string, string[]>();
-  for (const [name, value] of held) {
-    const k = name.toLowerCase();
-    const values = had.get(k);
-    if (values) values.push(value);
-    else had.set(k, [value]);
-  }
-  for (const k of had.keys()) if (!want.has(k)) res.removeHeader(k);
-  for (const [k, [name, values]] of want) {
-    const now = had.get(k);
-    const same = now !== undefined && now.length === values.length && now.every((v, i) => v === values[i]);
+  const want: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) want.push(flat[i].toLowerCase());
+  const had: string[] = [];
+  for (const [name] of held) had.push(name.toLowerCase());
+  for (let j = 0; j < had.length; j++) if (had.indexOf(had[j]) === j && !want.includes(had[j])) res.removeHeader(had[j]);
+  for (let i = 0; i < want.length; i++) {
+    const k = want[i];
+    if (want.indexOf(k) !== i) continue; // set with its first occurrence
+    let values: string[] | undefined; // past one value
+    let same = true;
+    let h = had.indexOf(k);
+    for (let w = i; w < want.length; w++) {
+      if (want[w] !== k) continue;
+      const value = flat[2 * w + 1];
+      if (w !== i) (values ??= [flat[2 * i + 1]]).push(value);
+      if (h < 0 || held[h][1] !== value) same = false;
+      h = h < 0 ? -1 : had.indexOf(k, h + 1);
+    }
+    if (h >= 0) same = false; // held has more values
     // An array sets the field once per value, as appendHeader does.
-    if (!same) res.setHeader(name, values.length === 1 ? values[0] : values);
+    if (!same) res.setHeader(flat[2 * i], values ?? flat[2 * i + 1]);
   }
 }
 
