@@ -137,6 +137,22 @@ export function requestFields(next: WitRequest): RequestFields {
   return { raw, headers, distinct };
 }
 
+/**
+ * Whether the stages passed `next` on exactly as `came` entered: then the Express request
+ * can stay as Node and Express made it (its lazily built `headers`, its stream, its
+ * framing), which is what the handlers after the pipeline would have seen without it.
+ */
+export function sameRequest(next: WitRequest, came: WitRequest): boolean {
+  if (next === came) return true;
+  if (next.method !== came.method || next.uri !== came.uri) return false;
+  if (next.body === undefined || came.body === undefined ? next.body !== came.body : !sameBytes(next.body, came.body)) return false;
+  const a = next.headers;
+  const b = came.headers;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+  return true;
+}
+
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   if (a.byteLength !== b.byteLength) return false;

@@ -7,7 +7,7 @@ import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '../core/types.js';
-import { applyRequest, joined, requestFields, sameBytes, takeBody } from './express-body.js';
+import { applyRequest, joined, requestFields, sameBytes, sameRequest, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
 import { adapterHeadersFlat } from './wire.js';
@@ -149,9 +149,12 @@ function pass(
   // Synchronous when the handlers after the pipeline answered within `next()` (as Express
   // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
   const terminal: Terminal = (out) => {
-    const fields = requestFields(out);
-    if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
-    applyRequest(req, witReq.body, out, fields);
+    // Passed on as it came: nothing to rebuild (~3 µs a request on Node 20 behind Express).
+    if (!sameRequest(out, witReq)) {
+      const fields = requestFields(out);
+      if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
+      applyRequest(req, witReq.body, out, fields);
+    }
     if (!capture) {
       // No stage reads the response: the handlers after the pipeline write to the client
       // directly, streaming, and nothing of the pipeline waits for them.
