@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Every row. `expect`: 'bare' (the handler's body only) or 'full' (the middleware's
  * header and JSON field too). `load`: which request the load generator sends. `part`: a
- * row that takes (h) apart (k-express-parts.mjs, given its id), run only when `--only`
- * names it.
+ * row that takes (h) apart (k-express-parts.mjs, given its id), run when `--only` names
+ * it and in the smoke run, not in the full run.
  */
 export const SERVERS = [
   { id: 'a', name: 'node:http, no middleware (ceiling)', file: 'a-node-bare.mjs', expect: 'bare', load: 'get' },

@@ -1,7 +1,8 @@
 // (k), (l), (m): where (h)'s cost over (c) goes, one part at a time (run with `--only
-// c,h,k,l,m`; not in the full run). Each is the Express app of (h) with less in front of
-// its route: (k) nothing, (l) `toExpress` of a pipeline with no stage (the adapter's way
-// in and out: the request's fields rebuilt, `next()`, the route writing directly), (m) one
+// c,h,k,l,m`, and in the smoke run; not in the full run). Each is the Express app of (h) with
+// less in front of its route: (k) nothing, (l) `toExpress` of a pipeline with no stage (the
+// adapter's way in and out: the request read and handed on unchanged, `next()`, the route
+// writing directly; (h)'s auth changes the request, whose fields are then rebuilt), (m) one
 // stage with a response phase (transform, setting the response header): the response
 // held back, run through the stage and written again. So (l) − (k) is the adapter
 // passing a request through, (m) − (l) holding a response back (and one small stage), and
