@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Assembles the hop's WebAssembly (src/abi/hop.wat, the copy; src/abi/hop-check.wat, the
-// check) into TypeScript modules holding the bytes (base64), so that the runtime needs no
-// assembler. `node scripts/build-hop.mjs --check` fails if they differ.
+// Assembles the hop's WebAssembly (src/abi/hop.wat, the copy; hop-staged.wat, the copy
+// without multi-memory; hop-check.wat, the check) into TypeScript modules holding the
+// bytes (base64), so that the runtime needs no assembler. `node scripts/build-hop.mjs --check` fails if they differ.
 import { readFile, writeFile } from 'node:fs/promises';
 import binaryen from 'binaryen';
 
@@ -11,6 +11,12 @@ const MODULES = [
     ts: 'hop-wasm.ts',
     name: 'HOP_WASM',
     features: binaryen.Features.MultiMemory | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt,
+  },
+  {
+    wat: 'hop-staged.wat',
+    ts: 'hop-staged-wasm.ts',
+    name: 'HOP_STAGED_WASM',
+    features: binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.SIMD128,
   },
   { wat: 'hop-check.wat', ts: 'hop-check-wasm.ts', name: 'HOP_CHECK_WASM', features: binaryen.Features.SIMD128 },
 ];

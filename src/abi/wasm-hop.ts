@@ -3,12 +3,13 @@ import { REQUEST_FLAT, RESPONSE_FLAT } from './layout.js';
 import { AbiError, GuestMemory, type AbiMemory } from './memory.js';
 import { embeddedModule } from './embedded.js';
 import { wasmCheck } from './hop-check.js';
+import { stagedHop, stagedOutcome, type StagedHop } from './staged-hop.js';
 
 /**
- * The fused hop run inside WebAssembly where the runtime has multi-memory (Node 22+; on
- * Node 20 the JS hop in hop.ts is used). See hop.wat: one call checks (when asked) and
- * copies a whole record between two guests' memories; into an arena guest, its head in one
- * `cabi_realloc`.
+ * The fused hop run inside WebAssembly where the runtime has multi-memory (Node 22+). See
+ * hop.wat: one call checks (when asked) and copies a whole record between two guests'
+ * memories; into an arena guest, its head in one `cabi_realloc`. Without multi-memory
+ * (Node 20), the staged hop between arena guests (staged-hop.ts); else the JS hop in hop.ts.
  */
 interface WasmHop {
   request(rec: number, check: number): number;
@@ -19,7 +20,8 @@ interface WasmHop {
 let module: WebAssembly.Module | null | undefined;
 
 function hopModule(): WebAssembly.Module | null {
-  if (module === undefined) module = embeddedModule(HOP_WASM);
+  // `WITLINE_WASM_HOP=staged`: the hop of runtimes without multi-memory, for comparison and tests.
+  if (module === undefined) module = process.env.WITLINE_WASM_HOP === 'staged' ? null : embeddedModule(HOP_WASM);
   return module;
 }
 
@@ -28,12 +30,23 @@ export function wasmHopAvailable(): boolean {
   return hopModule() !== null;
 }
 
-function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | undefined {
-  // Known after the first hop: none on this runtime (Node 20), nothing more to look at.
-  if (module === null) return undefined;
+/** The hop from `src` into `dst`: multi-memory, else staged (between arena guests), else none (the JS hop). */
+function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | StagedHop | undefined {
   if (!(src instanceof GuestMemory) || !(dst instanceof GuestMemory)) return undefined;
-  let hop = src.hops.get(dst) as WasmHop | undefined;
-  if (hop) return hop;
+  const known = src.hops.get(dst) as WasmHop | StagedHop | null | undefined;
+  if (known !== undefined) return known ?? undefined;
+  const made = multiMemoryHop(src, dst) ?? stagedHop(src, dst);
+  src.hops.set(dst, made ?? null);
+  return made;
+}
+
+/** Which hop carries values from `src` into `dst` (for tests and benchmarks). */
+export function hopKind(src: AbiMemory, dst: AbiMemory): 'multi-memory' | 'staged' | 'js' {
+  const hop = hopBetween(src, dst);
+  return !hop ? 'js' : 'out' in hop ? 'multi-memory' : 'staged';
+}
+
+function multiMemoryHop(src: GuestMemory, dst: GuestMemory): WasmHop | undefined {
   const m = hopModule();
   const check = wasmCheck(src);
   if (!m || !check) return undefined;
@@ -46,15 +59,18 @@ function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | undefined {
     checkResponse: check.response,
   };
   const ex = new WebAssembly.Instance(m, { m: imports }).exports as Record<string, any>;
-  hop = { request: ex.request, response: ex.response, out: new Int32Array((ex.out as WebAssembly.Memory).buffer, 0, REQUEST_FLAT + RESPONSE_FLAT) };
-  src.hops.set(dst, hop);
-  return hop;
+  return { request: ex.request, response: ex.response, out: new Int32Array((ex.out as WebAssembly.Memory).buffer, 0, REQUEST_FLAT + RESPONSE_FLAT) };
 }
 
 /** What hop.wat returned: thrown when out of bounds; else -1 copied, or the check's code. */
 function outcome(code: number, what: string): number {
   if (code === 1) throw new AbiError(`${what} record out of bounds`);
   return code === 0 ? -1 : code - 16;
+}
+
+/** A staged hop's outcome in {@link outcome}'s terms (0: not staged, copy piece by piece). */
+function staged(code: number, what: string): number {
+  return code === 0 || code === -1 ? code : outcome(code, what);
 }
 
 /**
@@ -65,6 +81,7 @@ function outcome(code: number, what: string): number {
 export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
+  if (!('out' in hop)) return staged(stagedOutcome(hop.request(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, REQUEST_FLAT), 'request');
   const code = outcome(hop.request(ptr, check ? 1 : 0), 'request');
   if (code > 0) return code;
   dst.refresh();
@@ -77,6 +94,8 @@ export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out
 export function wasmCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
+  if (!('out' in hop))
+    return staged(stagedOutcome(hop.response(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, RESPONSE_FLAT), 'response');
   const code = outcome(hop.response(ptr, check ? 1 : 0), 'response');
   if (code > 0) return code;
   dst.refresh();
