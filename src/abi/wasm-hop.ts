@@ -3,7 +3,7 @@ import { REQUEST_FLAT, RESPONSE_FLAT } from './layout.js';
 import { AbiError, GuestMemory, type AbiMemory } from './memory.js';
 import { embeddedModule } from './embedded.js';
 import { wasmCheck } from './hop-check.js';
-import { stagedHop, stagedOutcome, type StagedHop } from './staged-hop.js';
+import { StagedHop, stagedHop, stagedOutcome } from './staged-hop.js';
 
 /**
  * The fused hop run inside WebAssembly where the runtime has multi-memory (Node 22+). See
@@ -43,7 +43,7 @@ function hopBetween(src: AbiMemory, dst: AbiMemory): WasmHop | StagedHop | undef
 /** Which hop carries values from `src` into `dst` (for tests and benchmarks). */
 export function hopKind(src: AbiMemory, dst: AbiMemory): 'multi-memory' | 'staged' | 'js' {
   const hop = hopBetween(src, dst);
-  return !hop ? 'js' : 'out' in hop ? 'multi-memory' : 'staged';
+  return !hop ? 'js' : hop instanceof StagedHop ? 'staged' : 'multi-memory';
 }
 
 function multiMemoryHop(src: GuestMemory, dst: GuestMemory): WasmHop | undefined {
@@ -81,7 +81,8 @@ function staged(code: number, what: string): number {
 export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
-  if (!('out' in hop)) return staged(stagedOutcome(hop.request(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, REQUEST_FLAT), 'request');
+  if (hop instanceof StagedHop)
+    return staged(stagedOutcome(hop, hop.request(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, REQUEST_FLAT), 'request');
   const code = outcome(hop.request(ptr, check ? 1 : 0), 'request');
   if (code > 0) return code;
   dst.refresh();
@@ -94,8 +95,8 @@ export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out
 export function wasmCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
-  if (!('out' in hop))
-    return staged(stagedOutcome(hop.response(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, RESPONSE_FLAT), 'response');
+  if (hop instanceof StagedHop)
+    return staged(stagedOutcome(hop, hop.response(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, RESPONSE_FLAT), 'response');
   const code = outcome(hop.response(ptr, check ? 1 : 0), 'response');
   if (code > 0) return code;
   dst.refresh();
