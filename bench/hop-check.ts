@@ -13,7 +13,7 @@ import { CallContext } from '../src/host/call-context.js';
 import { lowerRequest } from '../src/abi/lower.js';
 import { copyRequest } from '../src/abi/hop.js';
 import { invalidHop } from '../src/abi/hop-check.js';
-import { wasmHopAvailable } from '../src/abi/wasm-hop.js';
+import { hopKind } from '../src/abi/wasm-hop.js';
 import { ACTION } from '../src/abi/layout.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -82,7 +82,7 @@ for (let r = 0; r < REPS; r++) {
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const [m0, m1, mc] = [median(off), median(on), median(alone)];
-console.log(`node ${process.version}, hop in ${wasmHopAvailable() ? 'WebAssembly' : 'JS'}; ${REPS} alternated reps x ${N} ops, medians`);
+console.log(`node ${process.version}, ${hopKind(A.mem, B.mem)} hop; ${REPS} alternated reps x ${N} ops, medians`);
 console.log(`request phase + hop, no check: ${m0.toFixed(0)} ns`);
 console.log(`request phase + hop, checked:  ${m1.toFixed(0)} ns  (+${(m1 - m0).toFixed(0)} ns, ${(((m1 - m0) / m0) * 100).toFixed(1)}%)`);
 console.log(`the check alone: ${mc.toFixed(0)} ns  (reps: ${alone.map((x) => x.toFixed(0)).join(' ')})`);
