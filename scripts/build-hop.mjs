@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Assembles the hop's WebAssembly (src/abi/hop.wat, the copy; hop-staged.wat, the copy
 // without multi-memory; hop-check.wat, the check) into TypeScript modules holding the
-// bytes (base64), so that the runtime needs no assembler. `node scripts/build-hop.mjs --check` fails if they differ.
+// bytes (base64), so that the runtime needs no assembler.
+// `node scripts/build-hop.mjs --check` fails if they differ.
 import { readFile, writeFile } from 'node:fs/promises';
 import binaryen from 'binaryen';
 

@@ -5,7 +5,7 @@ import { lowerRequest, lowerResponse } from '../src/abi/lower.js';
 import { liftRequest, liftResponse } from '../src/abi/lift.js';
 import { checkedCopyRequest, checkedCopyResponse, copyRequest, copyResponse } from '../src/abi/hop.js';
 import { hopKind } from '../src/abi/wasm-hop.js';
-import type { AbiMemory } from '../src/abi/memory.js';
+import { SCRATCH_BYTES, type AbiMemory } from '../src/abi/memory.js';
 import { bundledGuest } from './support/guest.js';
 import { anyRequest, anyResponse } from './support/arbitraries.js';
 
@@ -126,5 +126,42 @@ it('blames the source for a piece outside its memory, allocating nothing in the 
   const step = probe(B) - first;
   expect(() => copyRequest(A, req, B, fb, 0)).toThrow(/out of bounds/);
   expect(probe(B) - first).toBe(2 * step);
+  rewind();
+});
+
+it('gathers in a block of the source that its arena never hands out again', () => {
+  const A = a.core!.mem;
+  expect(A.scratch).toBeGreaterThanOrEqual(64);
+  const end = A.scratch + SCRATCH_BYTES;
+  const fa = new Int32Array(14);
+  for (let i = 0; i < 20; i++) {
+    lowerRequest(A, { method: 'GET', uri: `/${'x'.repeat(i * 50)}`, headers: [['a', 'b'.repeat(i * 30)]], body: new Uint8Array(i * 100) }, fa, 0);
+    const at = record(A, fa, 9);
+    for (const [p, n] of [
+      [fa[0], fa[1]],
+      [fa[2], fa[3]],
+      [fa[4], 16],
+      [fa[7], fa[8]],
+      [at, 36],
+    ])
+      if (n > 0) expect(p >= end || p + n <= A.scratch).toBe(true);
+    a.core!.postOnRequest!(0);
+  }
+});
+
+it('copies piece by piece a value the source put in its scratch block, unchanged', () => {
+  const [A, B] = [a.core!.mem, b.core!.mem];
+  const fa = new Int32Array(14);
+  const fb = new Int32Array(14);
+  lowerRequest(A, { method: 'PUT', uri: '/in-the-block', headers: [['x-a', '1']], body: new Uint8Array([1, 2, 3]) }, fa, 0);
+  // The uri moved into the block, as a guest may write its own memory anywhere.
+  const uri = A.scratch + 100;
+  A.u8.copyWithin(uri, fa[2], fa[2] + fa[3]);
+  fa[2] = uri;
+  const src = record(A, fa, 9);
+  const want = liftRequest(A, src);
+  expect(checkedCopyRequest(A, src, B, fb, 0)).toBeUndefined();
+  expect(liftRequest(B, record(B, fb, 9))).toEqual(want);
+  expect(A.u8.subarray(uri, uri + fa[3])).toEqual(new TextEncoder().encode('/in-the-block'));
   rewind();
 });

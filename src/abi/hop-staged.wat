@@ -1,43 +1,43 @@
 ;; The fused hop between two arena guests where the runtime has no multi-memory (Node 20).
 ;;
 ;; No module can read one memory and write another there, so the copy is staged: one
-;; instance per (source, destination) pair imports the source memory and both guests'
+;; instance per (source, destination) pair imports the source memory and the destination's
 ;; cabi_realloc, and one call from JS gathers a whole record's head (method, uri, header
-;; list and strings; a response's headers) into a scratch block in the source guest's own
-;; memory, laid out exactly as it will lie in the destination, its pointers already the
-;; destination's (the destination block is allocated first, in the same call). JS then
-;; moves it with one typed-array copy, and the body (any size) with one more: two copies
-;; from JS where the JS hop made one per string (~12 for a small request), each with its
+;; list and strings; a response's headers; a body up to 1 KiB) into a scratch block in the
+;; source guest's own memory, laid out exactly as it will lie in the destination, its
+;; pointers already the destination's (the destination block is allocated first, in the
+;; same call). JS then moves it with one typed-array copy, and a larger body with one more:
+;; where the JS hop made one copy per string (~12 for a small request), each with its
 ;; bookkeeping.
 ;;
-;; Only between arena guests (abi/memory.ts GuestMemory `packs`): the destination's head
-;; is one allocation, and the scratch block is an allocation in the source's arena, which
-;; its next post-return rewinds with the value it holds (after the hop: the source's output
-;; is read before its post-return). Nothing of the source but the record and the pieces it
-;; points to reaches the destination: the scratch block must lie apart from all of them,
-;; else (a guest whose allocator lies) nothing is written and JS copies piece by piece.
+;; The scratch block is the source's for the instance's life, allocated by the host before
+;; configure (abi/memory.ts GuestMemory.scratch): no code of the source runs during a hop
+;; and nothing more is allocated in it. Nothing of the source but the record and the pieces
+;; it points to reaches the destination: the block must lie apart from all of them, else (a
+;; guest that wrote its output there) nothing is written and JS copies piece by piece.
 ;;
 ;; With `check` set, the record is checked first (hop-check.wat over the source memory,
-;; imported), and nothing is allocated anywhere if it may not go on.
+;; imported), and nothing is allocated in the destination if it may not go on.
 ;;
-;; Returns the scratch block's address (>= 64) when staged, or a code below 64: 0 not
-;; staged (a head past 64 KiB, which is a hostile guest's aliased lengths, or a scratch block
-;; that cannot be used: copy piece by piece), 1 the record or a piece it points to is outside
-;; the source memory (the source guest is at fault), 16 + the check's code when it may not go
-;; on. The scratch block: the flat values for the destination's export at 0 (a request's 9,
-;; a response's 5), then at 40 the destination block, 44 its size, 48 the body's source
-;; address, 52 its destination address, 56 its length; the image from 64.
+;; Returns the scratch block's address when staged (>= 64: the host gives none lower), or a
+;; code below 64: 0 not staged (a head past the block, or a block in the way: copy piece by
+;; piece), 1 the record or a piece it points to is outside the source memory (the source
+;; guest is at fault), 16 + the check's code when it may not go on. The scratch block: the
+;; flat values for the destination's export at 0 (a request's 9, a response's 5), then at 40
+;; the destination block, 44 its size, 48 the body's source address, 52 its destination
+;; address, 56 its length; the image from 64.
 ;; Built into src/abi/hop-staged-wasm.ts by scripts/build-hop.mjs.
 (module
   (import "m" "src" (memory 0))
-  (import "m" "srcRealloc" (func $srcRealloc (param i32 i32 i32 i32) (result i32)))
+  ;; The source's scratch block (abi/memory.ts GuestMemory.scratch) and its size.
+  (import "m" "scratch" (global $scratch i32))
+  (import "m" "room" (global $room i32))
   (import "m" "dstRealloc" (func $dstRealloc (param i32 i32 i32 i32) (result i32)))
   (import "m" "checkRequest" (func $checkRequest (param i32) (result i32)))
   (import "m" "checkResponse" (func $checkResponse (param i32) (result i32)))
 
-  ;; What the record and its pieces span in the source memory, and the head's size.
-  (global $lo (mut i32) (i32.const 0))
-  (global $hi (mut i64) (i64.const 0))
+  ;; Whether the record or a piece it points to lies in the scratch block, and the head's size.
+  (global $clash (mut i32) (i32.const 0))
   (global $size (mut i64) (i64.const 0))
   ;; While writing the image: its next free byte (source memory), and what to add to an
   ;; image address for the same place in the destination block.
@@ -50,14 +50,14 @@
       (i64.add (i64.extend_i32_u (local.get $ptr)) (local.get $len))
       (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16))))
 
-  ;; Count [ptr, ptr+len) into the span; 0 when it is outside the memory.
+  ;; Check [ptr, ptr+len) against the memory (0 when outside) and the scratch block.
   ;; An empty piece is never read (as in the other hops): not looked at.
   (func $span (param $ptr i32) (param $len i64) (result i32)
     (if (i64.eqz (local.get $len)) (then (return (i32.const 1))))
     (if (i32.eqz (call $inside (local.get $ptr) (local.get $len))) (then (return (i32.const 0))))
-    (if (i32.lt_u (local.get $ptr) (global.get $lo)) (then (global.set $lo (local.get $ptr))))
-    (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $ptr)) (local.get $len)) (global.get $hi))
-      (then (global.set $hi (i64.add (i64.extend_i32_u (local.get $ptr)) (local.get $len)))))
+    (if (i32.and (i64.lt_u (i64.extend_i32_u (local.get $ptr)) (i64.add (i64.extend_i32_u (global.get $scratch)) (i64.extend_i32_u (global.get $room))))
+                 (i64.gt_u (i64.add (i64.extend_i32_u (local.get $ptr)) (local.get $len)) (i64.extend_i32_u (global.get $scratch))))
+      (then (global.set $clash (i32.const 1))))
     (i32.const 1))
 
   ;; The string (ptr, len) at `at`: into the span and the head's size; 0 when outside the memory.
@@ -87,15 +87,13 @@
   ;; not staged (nothing allocated in the destination), else the scratch block.
   (func $open (result i32)
     (local $s i32) (local $d i32)
-    (if (i64.gt_u (global.get $size) (i64.const 65536)) (then (return (i32.const 0))))
-    (local.set $s (call $srcRealloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.add (i32.wrap_i64 (global.get $size)) (i32.const 64))))
-    ;; Usable only inside the memory, aligned, past the codes, and apart from what it copies.
-    (if (i32.or (i32.or (i32.lt_u (local.get $s) (i32.const 64)) (i32.and (local.get $s) (i32.const 7)))
-                (i32.eqz (call $inside (local.get $s) (i64.add (global.get $size) (i64.const 64)))))
+    (local.set $s (global.get $scratch))
+    (if (i64.gt_u (i64.add (global.get $size) (i64.const 64)) (i64.extend_i32_u (global.get $room))) (then (return (i32.const 0))))
+    ;; Usable only inside the memory and apart from what it copies (a guest may have put its
+    ;; output there: its own memory is its own to write).
+    (if (i32.eqz (call $inside (local.get $s) (i64.add (global.get $size) (i64.const 64))))
       (then (return (i32.const 0))))
-    (if (i32.and (i64.lt_u (i64.extend_i32_u (global.get $lo)) (i64.add (i64.add (i64.extend_i32_u (local.get $s)) (global.get $size)) (i64.const 64)))
-                 (i64.gt_u (global.get $hi) (i64.extend_i32_u (local.get $s))))
-      (then (return (i32.const 0))))
+    (if (global.get $clash) (then (return (i32.const 0))))
     (local.set $d (if (result i32) (i64.eqz (global.get $size))
       (then (i32.const 0))
       (else (call $dstRealloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.wrap_i64 (global.get $size))))))
@@ -197,9 +195,9 @@
     (i32.store offset=4 (local.get $to) (local.get $len)))
 
   (func $reset (param $rec i32) (param $words i32)
-    (global.set $lo (local.get $rec))
-    (global.set $hi (i64.add (i64.extend_i32_u (local.get $rec)) (i64.extend_i32_u (i32.shl (local.get $words) (i32.const 2)))))
-    (global.set $size (i64.const 0)))
+    (global.set $clash (i32.const 0))
+    (global.set $size (i64.const 0))
+    (drop (call $span (local.get $rec) (i64.extend_i32_u (i32.shl (local.get $words) (i32.const 2))))))
 
   ;; A request record (36 bytes, align 4) at `rec`.
   (func (export "request") (param $rec i32) (param $check i32) (result i32)

@@ -208,6 +208,11 @@ export interface CoreMemory {
 // long before this; anything larger (a hostile guest's aliased lengths) is allocated piece
 // by piece, each piece failing or not on its own as without reservations.
 const MAX_RESERVE = 64 * 1024;
+/**
+ * The staged hop's scratch block in an arena guest (see GuestMemory.scratch): a value's head
+ * (and a body up to 1 KiB) past this, less 64 bytes of results, is copied piece by piece.
+ */
+export const SCRATCH_BYTES = 8 * 1024;
 
 /**
  * One guest's linear memory; every allocation is a `cabi_realloc` call the guest owns.
@@ -232,6 +237,12 @@ export class GuestMemory extends AbiMemory {
   readonly hops = new Map<GuestMemory, unknown>();
   /** The Wasm hop check over this memory (abi/hop-check.ts), made on first use. */
   hopCheck: unknown;
+  /**
+   * Where the staged hop (staged-hop.ts) gathers a value leaving this guest: a block of
+   * SCRATCH_BYTES the guest's arena keeps for the instance's life; 0 when there is none.
+   */
+  scratch = 0;
+  #claimed = 0;
 
   /** The guest's `cabi_realloc`, for a Wasm hop that allocates in this memory. */
   get realloc(): CoreMemory['realloc'] {
@@ -249,6 +260,32 @@ export class GuestMemory extends AbiMemory {
   /** True for an arena guest (see the class comment). */
   override get packs(): boolean {
     return this.#arena;
+  }
+
+  /**
+   * Allocate the staged hop's scratch block, before `configure` is called: what an arena
+   * guest allocated before its configure returned lies below the mark its post-returns
+   * rewind to (both SDKs keep the settings so), so the block is never handed out again.
+   */
+  claimScratch(): void {
+    if (!this.#arena) return;
+    this.#claimed = this.#realloc(0, 0, 8, SCRATCH_BYTES);
+    this.refresh();
+  }
+
+  /**
+   * After configure and its post-return: the block counts as kept only if the next
+   * allocation lies past it (an arena whose mark was below it would hand it out again; such a
+   * guest, or one with no configure, has no scratch block and its hops copy piece by piece).
+   * The probe's 8 bytes are the arena's, rewound or kept as it does.
+   */
+  confirmScratch(): void {
+    const at = this.#claimed;
+    this.#claimed = 0;
+    if (at < 64 || at % 8 !== 0) return;
+    const probe = this.#realloc(0, 0, 8, 8) >>> 0;
+    this.refresh();
+    if (probe >= at + SCRATCH_BYTES && at + SCRATCH_BYTES <= this.u8.byteLength) this.scratch = at;
   }
 
   override reserve(size: number): void {

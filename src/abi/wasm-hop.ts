@@ -3,7 +3,7 @@ import { REQUEST_FLAT, RESPONSE_FLAT } from './layout.js';
 import { AbiError, GuestMemory, type AbiMemory } from './memory.js';
 import { embeddedModule } from './embedded.js';
 import { wasmCheck } from './hop-check.js';
-import { StagedHop, stagedHop, stagedOutcome } from './staged-hop.js';
+import { StagedHop, stagedHop } from './staged-hop.js';
 
 /**
  * The fused hop run inside WebAssembly where the runtime has multi-memory (Node 22+). See
@@ -68,9 +68,12 @@ function outcome(code: number, what: string): number {
   return code === 0 ? -1 : code - 16;
 }
 
-/** A staged hop's outcome in {@link outcome}'s terms (0: not staged, copy piece by piece). */
-function staged(code: number, what: string): number {
-  return code === 0 || code === -1 ? code : outcome(code, what);
+/** What a staged hop returned (hop-staged.wat), finished: 0 when not staged (copy piece by piece), else as {@link outcome}. */
+function staged(hop: StagedHop, r: number, src: AbiMemory, dst: AbiMemory, out: Int32Array, o: number, flat: number, what: string): number {
+  if (r === 0) return 0;
+  if (r > 0 && r < 64) return outcome(r, what);
+  hop.move(r >>> 0, src as GuestMemory, dst as GuestMemory, out, o, flat);
+  return -1;
 }
 
 /**
@@ -81,8 +84,7 @@ function staged(code: number, what: string): number {
 export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
-  if (hop instanceof StagedHop)
-    return staged(stagedOutcome(hop, hop.request(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, REQUEST_FLAT), 'request');
+  if (hop instanceof StagedHop) return staged(hop, hop.request(ptr, check ? 1 : 0), src, dst, out, o, REQUEST_FLAT, 'request');
   const code = outcome(hop.request(ptr, check ? 1 : 0), 'request');
   if (code > 0) return code;
   dst.refresh();
@@ -95,8 +97,7 @@ export function wasmCopyRequest(src: AbiMemory, ptr: number, dst: AbiMemory, out
 export function wasmCopyResponse(src: AbiMemory, ptr: number, dst: AbiMemory, out: Int32Array, o: number, check: boolean): number {
   const hop = hopBetween(src, dst);
   if (!hop) return 0;
-  if (hop instanceof StagedHop)
-    return staged(stagedOutcome(hop, hop.response(ptr, check ? 1 : 0), src as GuestMemory, dst as GuestMemory, out, o, RESPONSE_FLAT), 'response');
+  if (hop instanceof StagedHop) return staged(hop, hop.response(ptr, check ? 1 : 0), src, dst, out, o, RESPONSE_FLAT, 'response');
   const code = outcome(hop.response(ptr, check ? 1 : 0), 'response');
   if (code > 0) return code;
   dst.refresh();

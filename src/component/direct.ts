@@ -115,6 +115,8 @@ export function instantiateDirect(
     core,
     // configure: func(list<tuple<string, string>>) -> result<_, string>; the error string, if any.
     configure(pairs) {
+      // The staged hop's block first: allocated before configure returns, the SDK arenas keep it.
+      m.claimScratch();
       const list = new Int32Array(2);
       lowerPairs(m, pairs, list, 0);
       const ret = fn(list[0], list[1]);
@@ -123,6 +125,7 @@ export function instantiateDirect(
       if (tag > 1) throw new AbiError(`invalid result discriminant ${tag}`);
       const error = tag === 1 ? m.readString(m.u32[(ret + 4) >>> 2], m.u32[(ret + 8) >>> 2]) : undefined;
       post?.(ret);
+      if (post && error === undefined) m.confirmScratch();
       return error;
     },
   };
