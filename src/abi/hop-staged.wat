@@ -60,7 +60,7 @@
       (then (global.set $clash (i32.const 1))))
     (i32.const 1))
 
-  ;; The string (ptr, len) at `at`: into the span and the head's size; 0 when outside the memory.
+  ;; The string (ptr, len) at `at`: checked (span) and counted into the head's size; 0 when outside the memory.
   (func $measure (param $at i32) (result i32)
     (global.set $size (i64.add (global.get $size) (i64.extend_i32_u (i32.load offset=4 (local.get $at)))))
     (call $span (i32.load (local.get $at)) (i64.extend_i32_u (i32.load offset=4 (local.get $at)))))
@@ -171,7 +171,7 @@
 
   ;; A body up to this size travels in the image (one copy from JS less); a larger one is
   ;; its own allocation, copied once, straight from where the source has it.
-  ;; The body (ptr, len) at `at`: into the span, and the head's size when it travels in the image; 0 when outside the memory.
+  ;; The body (ptr, len) at `at`: checked (span), and counted into the head's size when it travels in the image; 0 when outside the memory.
   (func $measureBody (param $at i32) (result i32)
     (local $len i32)
     (local.set $len (i32.load offset=4 (local.get $at)))

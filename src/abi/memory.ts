@@ -241,7 +241,10 @@ export class GuestMemory extends AbiMemory {
    * Where the staged hop (staged-hop.ts) gathers a value leaving this guest: a block of
    * SCRATCH_BYTES the guest's arena keeps for the instance's life; 0 when there is none.
    */
-  scratch = 0;
+  get scratch(): number {
+    return this.#scratch;
+  }
+  #scratch = 0;
   #claimed = 0;
 
   /** The guest's `cabi_realloc`, for a Wasm hop that allocates in this memory. */
@@ -266,9 +269,15 @@ export class GuestMemory extends AbiMemory {
    * Allocate the staged hop's scratch block, before `configure` is called: what an arena
    * guest allocated before its configure returned lies below the mark its post-returns
    * rewind to (both SDKs keep the settings so), so the block is never handed out again.
+   * Only where it fits in the memory as it is (the next allocation, probed, lies far enough
+   * from its end): the block never makes the memory grow, so a guest's memory cap
+   * (maxMemoryBytes) binds where it did. It takes SCRATCH_BYTES of the guest's memory.
    */
   claimScratch(): void {
     if (!this.#arena) return;
+    const next = this.#realloc(0, 0, 8, 8) >>> 0;
+    this.refresh();
+    if (next + 8 + 16 + SCRATCH_BYTES > this.u8.byteLength) return;
     this.#claimed = this.#realloc(0, 0, 8, SCRATCH_BYTES);
     this.refresh();
   }
@@ -285,7 +294,7 @@ export class GuestMemory extends AbiMemory {
     if (at < 64 || at % 8 !== 0) return;
     const probe = this.#realloc(0, 0, 8, 8) >>> 0;
     this.refresh();
-    if (probe >= at + SCRATCH_BYTES && at + SCRATCH_BYTES <= this.u8.byteLength) this.scratch = at;
+    if (probe >= at + SCRATCH_BYTES && at + SCRATCH_BYTES <= this.u8.byteLength) this.#scratch = at;
   }
 
   override reserve(size: number): void {
