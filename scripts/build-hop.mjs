@@ -11,7 +11,7 @@ const MODULES = [
     wat: 'hop.wat',
     ts: 'hop-wasm.ts',
     name: 'HOP_WASM',
-    features: binaryen.Features.MultiMemory | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt,
+    features: binaryen.Features.MultiMemory | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.SIMD128,
   },
   {
     wat: 'hop-staged.wat',
