@@ -177,8 +177,9 @@ export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, 
     if (hadBytes.byteLength > 0) req.read(); // drop the original bytes...
     if (nextBody.byteLength > 0) req.unshift(Buffer.from(nextBody.buffer, nextBody.byteOffset, nextBody.byteLength)); // ...for these
   }
-  req.method = next.method;
-  req.url = next.uri;
+  // Unchanged ones not written again: each write to Express's dictionary-mode request is a hash-table store.
+  if (req.method !== next.method) req.method = next.method;
+  if (req.url !== next.uri) req.url = next.uri;
   req.rawHeaders = fields.raw;
   req.headers = fields.headers;
   req.headersDistinct = fields.distinct;

@@ -111,8 +111,6 @@ function takeOver(host: Record<string, unknown>): void {
   };
 }
 
-const OWN_WRAPPED = ['writeHead', 'write', 'end'];
-
 /**
  * Where the methods are taken over: on the prototype all of the framework's responses
  * share (for Express, its `response` object, which every app's and mounted app's response
@@ -123,8 +121,21 @@ const OWN_WRAPPED = ['writeHead', 'write', 'end'];
  */
 function hostOf(res: ServerResponse): Record<string, unknown> {
   const own = res as unknown as Record<string, unknown>;
-  if (OWN_WRAPPED.some((k) => Object.hasOwn(own, k))) return own;
-  let p = Object.getPrototypeOf(res) as object | null;
+  if (Object.hasOwn(own, 'end') || Object.hasOwn(own, 'write') || Object.hasOwn(own, 'writeHead')) return own;
+  const first = Object.getPrototypeOf(res) as object | null;
+  // An app's responses share their prototype: its host is found once, not walked per request.
+  if (first === lastProto) return lastHost!;
+  const host = hostAbove(own, first);
+  if (host !== own) [lastProto, lastHost] = [first, host];
+  return host;
+}
+
+let lastProto: object | null | undefined;
+let lastHost: Record<string, unknown> | undefined;
+
+/** The prototype just below ServerResponse.prototype in `first`'s chain, or `own` when there is none. */
+function hostAbove(own: Record<string, unknown>, first: object | null): Record<string, unknown> {
+  let p = first;
   if (p === ServerResponse.prototype) return own;
   while (p !== null) {
     const up = Object.getPrototypeOf(p) as object | null;
