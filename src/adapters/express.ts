@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, BodyTooLargeError, ClientAbortedError, GuestInvalidOutputError, WitlineError } from '../core/errors.js';
 import { BODY_FRAMING, framed, HANDED_OFF, rawPairs } from '../core/http.js';
+import { endBody } from '../core/end-body.js';
 import { checkHead, isLimitError } from '../core/limits.js';
 import { requestTarget } from '../core/target.js';
 import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal.js';
@@ -36,7 +37,7 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
   try {
     writeHead(res, headers, opts.held);
     res.writeHead(resp.status);
-    res.end(resp.body);
+    endBody(res, resp.body);
   } catch (err) {
     if (res.headersSent) return void res.destroy();
     const fallback = p[kErrorResponse](new GuestInvalidOutputError('response', `its head cannot be written (${(err as Error)?.message ?? err})`));
@@ -44,7 +45,7 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
       // What is on `res` now is no longer `held` (the write may have failed midway).
       setExactly(res, adapterHeadersFlat(fallback, method), headerPairs(res));
       res.writeHead(fallback.status);
-      res.end(fallback.body);
+      endBody(res, fallback.body);
     } catch {
       res.destroy();
     }

@@ -4,6 +4,7 @@ import { pipeline as pipe } from 'node:stream';
 import { BadRequestError, BodyTooLargeError, GuestInvalidOutputError, HeadersTooLargeError, RequestTimeoutError } from '../core/errors.js';
 import { declaredLength, framed, rawPairs, STREAM_FRAMING, wireHeaders, wireHeadersFlat } from '../core/http.js';
 import { checkBodySize, checkHead, type Limits } from '../core/limits.js';
+import { endBody } from '../core/end-body.js';
 import { requestTarget } from '../core/target.js';
 import type { Readable } from 'node:stream';
 import { isPromise, type OutgoingResponse, type RequestContext, type WitRequest, type WitResponse } from '../core/types.js';
@@ -61,7 +62,7 @@ function write(edge: Handles, res: ServerResponse, resp: OutgoingResponse, close
     const headers = wireHeadersFlat(resp);
     if (close) headers.push('connection', 'close');
     res.writeHead(resp.status, headers);
-    res.end(resp.body);
+    endBody(res, resp.body);
   } catch (err) {
     unwritable(edge, res, resp, err);
   }
@@ -76,7 +77,7 @@ function unwritable(edge: Handles, res: ServerResponse, resp: OutgoingResponse, 
   try {
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     res.writeHead(fallback.status, wireHeadersFlat(fallback));
-    res.end(fallback.body);
+    endBody(res, fallback.body);
   } catch {
     res.destroy();
   }
