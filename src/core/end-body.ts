@@ -13,7 +13,7 @@ const AS_STRING_MAX = 16 * 1024;
  *
  * Measured on a bare node:http server (`end` of a 1.1 KB body, 8,000 req/s at a fixed
  * rate, the server's CPU per request, median of 6): Node 20 45.1 → 40.6 µs, Node 26
- * 35.4 → 29.9 µs; 4 KB 37.4 → 31.6 µs (Node 20).
+ * 35.4 → 29.9 µs; 4 KB 37.4 → 31.6 µs (Node 20). In the bench/http rows, below their noise.
  */
 export function endBody(res: ServerResponse, body: Uint8Array): void {
   const n = body.byteLength;
