@@ -7,25 +7,12 @@
 // held back, run through the stage and written again. So (l) − (k) is the adapter
 // passing a request through, (m) − (l) holding a response back (and one small stage), and
 // (h) − (m) the three stages past that, to set against (c) − (k): Express's own middleware.
-// No auth runs here, so the route reports the fixed subject, as (a) does.
+// No auth runs here, so the route reports the fixed subject, as (a) does. The apps are in
+// express-apps.mjs.
 import { createServer } from 'node:http';
-import express from 'express';
-import { pipeline } from 'witline';
-import { toExpress } from 'witline/express';
-import { transform } from 'witline/middleware';
-import { handlerBody, PATH, SERVED_BY, SUBJECT } from '../workload.mjs';
-import { quietLogger } from './witline-app.mjs';
+import { expressApp } from './express-apps.mjs';
 import { listen } from './serve.mjs';
 
 const part = process.argv[3];
 if (!['k', 'l', 'm'].includes(part)) throw new Error(`k-express-parts.mjs: which part (k, l or m), got ${part}`);
-const app = express();
-if (part !== 'k') {
-  const p = pipeline(part === 'm' ? [transform({ response: { setHeaders: { [SERVED_BY[0]]: SERVED_BY[1] } } })] : [], { logger: quietLogger });
-  await p.ready();
-  app.use(toExpress(p));
-}
-app.get(PATH, (_req, res) => {
-  res.type('application/json').send(handlerBody(SUBJECT));
-});
-listen(createServer(app));
+listen(createServer((await expressApp(part)).app));
