@@ -52,27 +52,21 @@ afterAll(async () => {
   await held.close();
 });
 
-async function fetched(url: string): Promise<{ bytes: Uint8Array; length: string | undefined; echo: unknown }> {
-  const res = await request(url, { headers: { 'x-echo-pass': '1' } });
-  expect(res.statusCode).toBe(200);
-  const length = res.headers['content-length'] as string | undefined;
-  return { bytes: new Uint8Array(await res.body.arrayBuffer()), length, echo: res.headers['x-echo'] };
+/** Every body from `base`, byte for byte and framed by its length, through the echo stage tagged `tag`. */
+async function expectEveryBody(base: string, tag: string): Promise<void> {
+  for (const [path, body] of Object.entries(BODIES)) {
+    const res = await request(`${base}${path}`, { headers: { 'x-echo-pass': '1' } });
+    expect(res.statusCode, path).toBe(200);
+    expect(res.headers['x-echo'], path).toBe(tag);
+    expect(res.headers['content-length'], path).toBe(String(body.byteLength));
+    expect(Buffer.compare(new Uint8Array(await res.body.arrayBuffer()), body), path).toBe(0);
+  }
 }
 
 it('sends every body byte for byte from witline’s edge, framed by its length', async () => {
-  for (const [path, body] of Object.entries(BODIES)) {
-    const got = await fetched(`${edgeUrl}${path}`);
-    expect(got.echo, path).toBe('edge');
-    expect(got.length, path).toBe(String(body.byteLength));
-    expect(Buffer.compare(got.bytes, body), path).toBe(0);
-  }
+  await expectEveryBody(edgeUrl, 'edge');
 });
 
 it('sends every body byte for byte behind toExpress, held for the response phase', async () => {
-  for (const [path, body] of Object.entries(BODIES)) {
-    const got = await fetched(`${expressUrl}${path}`);
-    expect(got.echo, path).toBe('held');
-    expect(got.length, path).toBe(String(body.byteLength));
-    expect(Buffer.compare(got.bytes, body), path).toBe(0);
-  }
+  await expectEveryBody(expressUrl, 'held');
 });
