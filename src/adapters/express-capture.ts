@@ -19,6 +19,34 @@ interface Held {
  * patched onto each response and deleted again cost more than the whole pipeline.
  */
 const held = new WeakMap<ServerResponse, Held>();
+/**
+ * The response held last, outside the WeakMap: a route that answers within `next()` (as
+ * `res.send` does) ends it before any other is held, so the common course makes no WeakMap
+ * call at all, and the taken methods of responses not held (witline's own write) none either.
+ * `others` counts the entries of `held`, to skip looking there while it is empty.
+ */
+let lastRes: ServerResponse | undefined;
+let lastHeld: Held | undefined;
+let others = 0;
+
+function heldOf(res: ServerResponse): Held | undefined {
+  if (res === lastRes) return lastHeld;
+  return others > 0 ? held.get(res) : undefined;
+}
+
+function hold(res: ServerResponse, h: Held): void {
+  release(res); // held again (a second capture of the same response replaces the first)
+  if (lastRes !== undefined) {
+    held.set(lastRes, lastHeld!);
+    others++;
+  }
+  [lastRes, lastHeld] = [res, h];
+}
+
+function release(res: ServerResponse): void {
+  if (res === lastRes) [lastRes, lastHeld] = [undefined, undefined];
+  else if (others > 0 && held.delete(res)) others--;
+}
 /** Objects whose methods are taken over (once each). */
 const taken = new WeakSet<object>();
 
@@ -80,7 +108,7 @@ function holdEnd(res: ServerResponse, h: Held, chunk?: Chunk | Callback, encodin
   if (typeof chunk === 'function') [cb, chunk] = [chunk, undefined];
   else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined];
   keep(h, bytes(chunk as Chunk, encoding));
-  held.delete(res);
+  release(res);
   if (cb) res.once('finish', () => cb!());
   const body = h.chunks.length === 1 ? h.chunks[0] : Buffer.concat(h.chunks, h.size);
   h.done({ status: res.statusCode, headers: headerPairs(res), body });
@@ -96,18 +124,18 @@ function takeOver(host: Record<string, unknown>): void {
   taken.add(host);
   const [writeHead, write, end, flushHeaders] = (['writeHead', 'write', 'end', 'flushHeaders'] as const).map((k) => host[k] as Method);
   host.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    return held.has(this) ? holdHead(this, ...(args as [number, string | OutgoingHttpHeaders, OutgoingHttpHeaders])) : writeHead.apply(this, args);
+    return heldOf(this) ? holdHead(this, ...(args as [number, string | OutgoingHttpHeaders, OutgoingHttpHeaders])) : writeHead.apply(this, args);
   };
   host.write = function (this: ServerResponse, ...args: unknown[]) {
-    const h = held.get(this);
+    const h = heldOf(this);
     return h ? holdWrite(h, ...(args as [Chunk, BufferEncoding | Callback, Callback])) : write.apply(this, args);
   };
   host.end = function (this: ServerResponse, ...args: unknown[]) {
-    const h = held.get(this);
+    const h = heldOf(this);
     return h ? holdEnd(this, h, ...(args as [Chunk, BufferEncoding | Callback, Callback])) : end.apply(this, args);
   };
   host.flushHeaders = function (this: ServerResponse, ...args: unknown[]) {
-    if (!held.has(this)) return flushHeaders.apply(this, args);
+    if (!heldOf(this)) return flushHeaders.apply(this, args);
   };
 }
 
@@ -156,10 +184,10 @@ function hostAbove(own: Record<string, unknown>, first: object | null): Record<s
  */
 export function captureResponse(res: ServerResponse, done: (resp: WitResponse) => void): void {
   takeOver(hostOf(res));
-  held.set(res, { chunks: [], size: 0, done });
+  hold(res, { chunks: [], size: 0, done });
 }
 
 /** Stop holding `res` back (the client went away before the handlers ended it). */
 export function abandonCapture(res: ServerResponse): void {
-  held.delete(res);
+  release(res);
 }

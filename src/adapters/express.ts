@@ -8,9 +8,10 @@ import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '../core/types.js';
-import { applyRequest, joined, requestFields, sameBytes, sameRequest, takeBody } from './express-body.js';
+import { applyRequest, joined, requestFields, sameRequest, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
+import { deferTagging, isFresh, NOT_MODIFIED_STRIPPED, resumeTagging, validated } from './express-validators.js';
 import { adapterHeadersFlat } from './wire.js';
 
 export { BodyConsumedError } from '../core/errors.js';
@@ -26,9 +27,16 @@ export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next
  * Write a response witline made. `held`: what `res` holds now, as the handlers after the
  * pipeline left it when they ended their response (a captured one): the response stands for
  * all of it. Otherwise what is on `res` (CORS set before the pipeline, say) stays, except
- * the fields the response sets and the framing.
+ * the fields the response sets and the framing. `revalidate`: the request whose freshness
+ * Express would judge against the tag witline gave the response (express-validators.ts).
  */
-function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: string, opts: { held?: HeaderList; close?: boolean } = {}): void {
+function send(
+  p: Pipeline,
+  res: ServerResponse,
+  resp: WitResponse,
+  method: string,
+  opts: { held?: HeaderList; close?: boolean; revalidate?: IncomingMessage } = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const headers = adapterHeadersFlat(resp, method);
   if (opts.close) headers.push('connection', 'close');
@@ -36,6 +44,12 @@ function send(p: Pipeline, res: ServerResponse, resp: WitResponse, method: strin
   // Express (or node:http's event handlers): a 502 in its place, or a cut connection.
   try {
     writeHead(res, headers, opts.held);
+    if (opts.revalidate && isFresh(opts.revalidate, res, resp.status)) {
+      for (const name of NOT_MODIFIED_STRIPPED) res.removeHeader(name);
+      res.writeHead(304);
+      res.end();
+      return;
+    }
     res.writeHead(resp.status);
     endBody(res, resp.body);
   } catch (err) {
@@ -147,6 +161,8 @@ function pass(
 ): void {
   let handedOff = false;
   let downstream: WitResponse | undefined;
+  // Express's tag for the final body, when its route sent with `res.send` (express-validators.ts).
+  let tag: ReturnType<typeof resumeTagging>;
   // Synchronous when the handlers after the pipeline answered within `next()` (as Express
   // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
   const terminal: Terminal = (out) => {
@@ -165,7 +181,9 @@ function pass(
     }
     let answered: ((r: WitResponse) => void) | undefined;
     let gone: ((err: Error) => void) | undefined;
+    const deferred = deferTagging(res);
     captureResponse(res, (r) => {
+      if (deferred) tag = resumeTagging(req, res, deferred, r);
       downstream = r;
       answered?.(r);
     });
@@ -177,6 +195,7 @@ function pass(
     res.on('close', () => {
       if (downstream !== undefined) return;
       abandonCapture(res);
+      if (deferred) resumeTagging(req, res, deferred, undefined);
       gone?.(new ClientAbortedError());
     });
     return new Promise<WitResponse>((resolve, reject) => {
@@ -188,7 +207,7 @@ function pass(
     if (handedOff) return;
     // Answered by the handlers: their response stands for all `res` holds. Answered by a
     // stage before them: what earlier middleware set on `res` stays, as without capture.
-    if (downstream) send(p, res, withoutStaleValidators(resp, downstream), witReq.method, { held: downstream.headers });
+    if (downstream) send(p, res, validated(resp, downstream, tag), witReq.method, { held: downstream.headers, revalidate: tag && req });
     else send(p, res, resp, witReq.method);
   };
   // The pipeline never rejects (failures are error responses); writing the answer can throw.
@@ -201,16 +220,6 @@ function pass(
       next(err);
     }
   }
-}
-
-/**
- * Express computed its ETag over the body its route sent; once a response stage changed
- * that body the tag describes other bytes (and would let a client revalidate the wrong
- * representation), so it is dropped.
- */
-function withoutStaleValidators(resp: WitResponse, sent: WitResponse): WitResponse {
-  if (sameBytes(resp.body, sent.body)) return resp;
-  return { ...resp, headers: resp.headers.filter(([k]) => k.toLowerCase() !== 'etag') };
 }
 
 /**
