@@ -98,8 +98,10 @@ export function resumeTagging(req: IncomingMessage, res: ServerResponse, proto: 
   return typeof fn === 'function' ? (fn as EtagFn) : undefined;
 }
 
+const isEtag = (name: string) => name.length === 4 && name.toLowerCase() === 'etag';
+
 function etagOf(resp: WitResponse): string | undefined {
-  for (const [k, v] of resp.headers) if (k.length === 4 && k.toLowerCase() === 'etag') return v;
+  for (const [k, v] of resp.headers) if (isEtag(k)) return v;
   return undefined;
 }
 
@@ -112,9 +114,9 @@ export function validated(resp: WitResponse, sent: WitResponse, tag: EtagFn | un
   let headers = resp.headers;
   const stale = etagOf(sent);
   if (stale !== undefined && !sameBytes(resp.body, sent.body) && etagOf(resp) === stale) {
-    headers = headers.filter(([k]) => !(k.length === 4 && k.toLowerCase() === 'etag'));
+    headers = headers.filter(([k]) => !isEtag(k));
   }
-  if (tag !== undefined && !headers.some(([k]) => k.length === 4 && k.toLowerCase() === 'etag')) {
+  if (tag !== undefined && !headers.some(([k]) => isEtag(k))) {
     const value = tag(Buffer.from(resp.body.buffer, resp.body.byteOffset, resp.body.byteLength));
     if (value) headers = [...headers, ['ETag', value]];
   }
