@@ -1,15 +1,27 @@
-import { ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { HeaderList, WitResponse } from '../core/types.js';
+import { plainSend } from './express-send.js';
+import { deferTagging, resumeTagging, tagFor, type EtagFn } from './express-validators.js';
 
 type Chunk = string | Uint8Array | null | undefined;
 type Callback = (err?: Error | null) => void;
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
+/**
+ * Who gets a held response: the response the handlers made, and, when they sent it with
+ * Express's `res.send`, the tag function Express would have tagged it with (`sent` is then
+ * given, its `etag` undefined when Express would not have tagged it): Express's validators apply.
+ */
+export type Done = (resp: WitResponse, sent?: { etag: EtagFn | undefined }) => void;
+
 /** A response being held back: the body bytes so far, and who gets the whole response. */
 interface Held {
+  req: IncomingMessage;
   chunks: Buffer[];
   size: number;
-  done: (resp: WitResponse) => void;
+  done: Done;
+  /** While Express's own `send` runs: the prototype its tagging was deferred from (express-validators.ts). */
+  deferred: object | undefined;
 }
 
 /**
@@ -111,18 +123,60 @@ function holdEnd(res: ServerResponse, h: Held, chunk?: Chunk | Callback, encodin
   release(res);
   if (cb) res.once('finish', () => cb!());
   const body = h.chunks.length === 1 ? h.chunks[0] : Buffer.concat(h.chunks, h.size);
-  h.done({ status: res.statusCode, headers: headerPairs(res), body });
+  const resp: WitResponse = { status: res.statusCode, headers: headerPairs(res), body };
+  const proto = h.deferred;
+  if (proto === undefined) return (h.done(resp), res);
+  h.deferred = undefined; // ended within Express's own send
+  h.done(resp, { etag: resumeTagging(h.req, res, proto, resp) });
   return res;
 }
 
 /**
- * Take over `writeHead`, `write`, `end` and `flushHeaders` on `host`, once: each does what
- * it did before unless its response is held.
+ * `res.send(body)` of a held response: what Express's send gives the response, held as its
+ * end is (express-send.ts); through Express's own send, with its tagging deferred, when
+ * that is not known here. Not held: Express's send.
+ */
+function holdSend(res: ServerResponse, h: Held, send: Method, args: unknown[]): unknown {
+  const sent = args.length === 1 ? plainSend(h.req, res, args[0]) : undefined;
+  if (sent !== undefined) {
+    if (sent.type !== undefined) res.setHeader('Content-Type', sent.type);
+    release(res);
+    const resp: WitResponse = { status: res.statusCode, headers: headerPairs(res), body: sent.body };
+    h.done(resp, { etag: tagFor(h.req, res, resp) });
+    return res;
+  }
+  // What Express's send makes JSON goes to its res.json, which sends a string back through here.
+  const body = args[0];
+  const json = (typeof body === 'object' && body !== null && !ArrayBuffer.isView(body)) || typeof body === 'number' || typeof body === 'boolean';
+  if (json) return send.apply(res, args);
+  // Express tags only a body it is given, and a 204's, 205's or 304's before dropping it:
+  // its own tag then, over bytes no stage sees (kept while the stages send none either).
+  const status = res.statusCode;
+  if (body === undefined || status === 204 || status === 205 || status === 304) return send.apply(res, args);
+  h.deferred = deferTagging(res);
+  try {
+    return send.apply(res, args);
+  } finally {
+    // Express's send threw before its end: the response is as before it.
+    if (h.deferred !== undefined) resumeTagging(h.req, res, h.deferred, undefined);
+    h.deferred = undefined;
+  }
+}
+
+/**
+ * Take over `writeHead`, `write`, `end` and `flushHeaders` on `host`, and Express's `send`
+ * where it has one, once: each does what it did before unless its response is held.
  */
 function takeOver(host: Record<string, unknown>): void {
   if (taken.has(host)) return;
   taken.add(host);
-  const [writeHead, write, end, flushHeaders] = (['writeHead', 'write', 'end', 'flushHeaders'] as const).map((k) => host[k] as Method);
+  const [writeHead, write, end, flushHeaders, send] = (['writeHead', 'write', 'end', 'flushHeaders', 'send'] as const).map((k) => host[k] as Method);
+  if (typeof send === 'function') {
+    host.send = function (this: ServerResponse, ...args: unknown[]) {
+      const h = heldOf(this);
+      return h ? holdSend(this, h, send, args) : send.apply(this, args);
+    };
+  }
   host.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     return heldOf(this) ? holdHead(this, ...(args as [number, string | OutgoingHttpHeaders, OutgoingHttpHeaders])) : writeHead.apply(this, args);
   };
@@ -175,16 +229,16 @@ function hostAbove(own: Record<string, unknown>, first: object | null): Record<s
 
 /**
  * Hold back what the handlers after the pipeline send, for the response phase: their
- * `writeHead`/`write`/`end` on this response are taken over until `end`, and `done`
- * gets the response they made (the status and headers they set, through whichever API,
+ * `writeHead`/`write`/`end` (and Express's `send`) on this response are taken over until
+ * `end`, and `done` gets the response they made (the status and headers they set, through whichever API,
  * and every body byte). Nothing reaches the socket; from `end` on (or {@link abandonCapture})
  * the methods write as usual, for witline to write the response the pipeline finally returns.
  *
  * `res.headersSent` stays false meanwhile, which is true: nothing was sent.
  */
-export function captureResponse(res: ServerResponse, done: (resp: WitResponse) => void): void {
+export function captureResponse(req: IncomingMessage, res: ServerResponse, done: Done): void {
   takeOver(hostOf(res));
-  hold(res, { chunks: [], size: 0, done });
+  hold(res, { req, chunks: [], size: 0, done, deferred: undefined });
 }
 
 /** Stop holding `res` back (the client went away before the handlers ended it). */

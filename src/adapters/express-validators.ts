@@ -9,18 +9,20 @@ import { sameBytes } from './express-body.js';
  * default) and answers 304 when the request already holds that tag. Behind a response
  * phase those are not the bytes that leave: a tag over the route's body describes another
  * representation (a client revalidating with it would be told its copy is current), and
- * computing it is a hash of a body about to be replaced. So while a response is held the
- * route's Express finds no `etag fn` (the response's `app` reads as the app with that
- * setting blank, every other setting as it is, `res.app.set` reaching the app), and once
- * the stages are done the final body is tagged by the same function and the request's
- * freshness judged against that tag with Express's own `req.fresh`: what Express does for
- * a route that sends those bytes.
+ * computing it is a hash of a body about to be replaced. So a held response's route never
+ * has Express tag or judge what it sends: a `res.send` of a string or Buffer does not run
+ * Express's send at all (express-send.ts), and while Express's own send runs for anything
+ * else it finds no `etag fn` (the response's `app` reads as the app with that setting
+ * blank, every other setting as it is, `res.app.set` reaching the app). Once the stages are
+ * done the final body is tagged by the same function and the request's freshness judged
+ * against that tag with Express's own `req.fresh`: what Express does for a route that sends
+ * those bytes.
  *
  * A HEAD gets no tag from Express here: its held body is empty, and a tag over the route's
  * body would not describe what a GET through the stages receives (a route's own tag stays).
  */
 
-type EtagFn = (body: Buffer, encoding?: string) => string | undefined;
+export type EtagFn = (body: Buffer, encoding?: string) => string | undefined;
 interface ExpressApp {
   get(setting: string): unknown;
   settings: object;
@@ -65,8 +67,8 @@ const heldProtos = new WeakMap<object, object>();
  * above its own whose `app` is the view (a prototype swap, as Express makes per request;
  * cheaper on its dictionary-mode responses than a property of their own). Returns the
  * prototype to put back, or undefined (nothing done) unless `res` is an Express response
- * whose app tags bodies. A sub-app mounted after the pipeline swaps in its own prototype:
- * its routes tag as Express does, and a tag over a body the stages changed is dropped.
+ * whose app tags bodies. Made as Express's send begins, so a sub-app mounted after the
+ * pipeline, which swaps in its own prototype, is deferred in its own.
  */
 export function deferTagging(res: ServerResponse): object | undefined {
   const proto = Object.getPrototypeOf(res) as { app?: unknown } | null;
@@ -95,6 +97,19 @@ export function resumeTagging(req: IncomingMessage, res: ServerResponse, proto: 
   Object.setPrototypeOf(res, proto);
   if (!wanted || sent === undefined || req.method === 'HEAD' || etagOf(sent) !== undefined) return undefined;
   const fn = (proto as { app: ExpressApp }).app.get('etag fn');
+  return typeof fn === 'function' ? (fn as EtagFn) : undefined;
+}
+
+/**
+ * The tag function Express would tag `sent` with, for a held response its route sent with
+ * `res.send` without Express's own send running (express-send.ts): the app's, unless the
+ * route set a tag itself or the request is a HEAD. The app is the response's, so a sub-app
+ * mounted after the pipeline tags with its own setting.
+ */
+export function tagFor(req: IncomingMessage, res: ServerResponse, sent: WitResponse): EtagFn | undefined {
+  const app = (res as { app?: unknown }).app;
+  if (!isExpressApp(app) || req.method === 'HEAD' || etagOf(sent) !== undefined) return undefined;
+  const fn = app.get('etag fn');
   return typeof fn === 'function' ? (fn as EtagFn) : undefined;
 }
 

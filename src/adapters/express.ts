@@ -11,7 +11,7 @@ import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '.
 import { applyRequest, joined, requestFields, sameRequest, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
-import { deferTagging, isFresh, NOT_MODIFIED_STRIPPED, resumeTagging, validated } from './express-validators.js';
+import { isFresh, NOT_MODIFIED_STRIPPED, validated, type EtagFn } from './express-validators.js';
 import { adapterHeadersFlat } from './wire.js';
 
 export { BodyConsumedError } from '../core/errors.js';
@@ -161,8 +161,9 @@ function pass(
 ): void {
   let handedOff = false;
   let downstream: WitResponse | undefined;
-  // Express's tag for the final body, when its route sent with `res.send` (express-validators.ts).
-  let tag: ReturnType<typeof resumeTagging>;
+  // When the route sent with Express's `res.send`: its tag function for the final body, if
+  // any; Express's validators apply (express-validators.ts).
+  let sent: { etag: EtagFn | undefined } | undefined;
   // Synchronous when the handlers after the pipeline answered within `next()` (as Express
   // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
   const terminal: Terminal = (out) => {
@@ -181,9 +182,8 @@ function pass(
     }
     let answered: ((r: WitResponse) => void) | undefined;
     let gone: ((err: Error) => void) | undefined;
-    const deferred = deferTagging(res);
-    captureResponse(res, (r) => {
-      if (deferred) tag = resumeTagging(req, res, deferred, r);
+    captureResponse(req, res, (r, how) => {
+      sent = how;
       downstream = r;
       answered?.(r);
     });
@@ -195,7 +195,6 @@ function pass(
     res.on('close', () => {
       if (downstream !== undefined) return;
       abandonCapture(res);
-      if (deferred) resumeTagging(req, res, deferred, undefined);
       gone?.(new ClientAbortedError());
     });
     return new Promise<WitResponse>((resolve, reject) => {
@@ -207,7 +206,7 @@ function pass(
     if (handedOff) return;
     // Answered by the handlers: their response stands for all `res` holds. Answered by a
     // stage before them: what earlier middleware set on `res` stays, as without capture.
-    if (downstream) send(p, res, validated(resp, downstream, tag), witReq.method, { held: downstream.headers, revalidate: tag && req });
+    if (downstream) send(p, res, validated(resp, downstream, sent?.etag), witReq.method, { held: downstream.headers, revalidate: sent && req });
     else send(p, res, resp, witReq.method);
   };
   // The pipeline never rejects (failures are error responses); writing the answer can throw.
