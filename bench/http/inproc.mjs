@@ -1,6 +1,6 @@
 // bench/http/inproc.mjs: the Express rows (c, h, k, l, m) in process, CPU µs per request.
 //
-//   node bench/http/inproc.mjs [--only c,h] [--reps 9] [--n 5000]
+//   node bench/http/inproc.mjs [--only c,h] [--reps 9] [--n 5000] [--cold 4]
 //
 // The same apps as the servers (servers/express-apps.mjs), driven on real IncomingMessage
 // and ServerResponse objects with no socket: the request's head is added as node:http's
@@ -9,6 +9,10 @@
 // and the kernel, whose share of an HTTP row moves run to run on a shared VM: a difference
 // of a few µs per request between (h) and (c) shows here, where req/s cannot resolve it.
 // Batches of `n` requests per row, interleaved round-robin, `reps` rounds; medians.
+//
+// `--cold MiB`: between two requests, write that much memory, as the kernel's socket work
+// does between two requests of an HTTP row: each request then starts with cold caches. The
+// rows' CPU includes the writing; their differences are what a cold start costs each.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -18,11 +22,17 @@ import { EXPRESS_ROWS, expressApp } from './servers/express-apps.mjs';
 import { benchToken, PATH, requestHeaders } from './workload.mjs';
 
 const { values: args } = parseArgs({
-  options: { only: { type: 'string', default: EXPRESS_ROWS.join(',') }, reps: { type: 'string', default: '9' }, n: { type: 'string', default: '5000' } },
+  options: {
+    only: { type: 'string', default: EXPRESS_ROWS.join(',') },
+    reps: { type: 'string', default: '9' },
+    n: { type: 'string', default: '5000' },
+    cold: { type: 'string', default: '0' },
+  },
 });
 const rows = args.only.split(',').map((id) => SERVERS.find((s) => s.id === id && EXPRESS_ROWS.includes(id)) ?? fail(`not an Express row: ${id}`));
 const reps = Number(args.reps);
 const n = Number(args.n);
+const cold = Buffer.alloc(Math.round(Number(args.cold) * 1024 * 1024));
 
 function fail(why) {
   throw new Error(`inproc.mjs: ${why} (rows: ${EXPRESS_ROWS.join(', ')})`);
@@ -74,7 +84,10 @@ for (let rep = 0; rep < reps + 1; rep++) {
   for (const row of rows) {
     const { app } = apps.get(row.id);
     const t0 = process.cpuUsage();
-    for (let i = 0; i < n; i++) request(app);
+    for (let i = 0; i < n; i++) {
+      request(app);
+      if (cold.length > 0) cold.fill(i & 0xff);
+    }
     await tick(); // what the batch queued (its 'finish' events) runs in its time
     const t = process.cpuUsage(t0);
     if (rep > 0) samples.get(row.id).push((t.user + t.system) / n); // the first round warms up
@@ -84,7 +97,8 @@ for (const { close } of apps.values()) await close();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const us = new Map([...samples].map(([id, xs]) => [id, median(xs)]));
-console.log(`Express rows in process, CPU µs per request (median of ${reps} × ${n}, interleaved), Node ${process.version}:\n`);
+const coldly = cold.length > 0 ? `, ${args.cold} MiB written between requests` : '';
+console.log(`Express rows in process, CPU µs per request (median of ${reps} × ${n}, interleaved${coldly}), Node ${process.version}:\n`);
 console.log('| | server | CPU µs per request |\n| --- | --- | ---: |');
 for (const row of rows) console.log(`| ${row.id} | ${row.name} | ${us.get(row.id).toFixed(1)} |`);
 const diff = (a, b) => (us.has(a) && us.has(b) ? `${(us.get(a) - us.get(b)).toFixed(1)} µs` : undefined);

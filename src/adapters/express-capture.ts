@@ -137,7 +137,8 @@ function holdEnd(res: ServerResponse, h: Held, chunk?: Chunk | Callback, encodin
  * that is not known here. Not held: Express's send.
  */
 function holdSend(res: ServerResponse, h: Held, send: Method, args: unknown[]): unknown {
-  const sent = args.length === 1 ? plainSend(h.req, res, args[0]) : undefined;
+  // Not after a `write`: Express's send ends with its body after what was written.
+  const sent = args.length === 1 && h.size === 0 ? plainSend(h.req, res, args[0]) : undefined;
   if (sent !== undefined) {
     if (sent.type !== undefined) res.setHeader('Content-Type', sent.type);
     release(res);

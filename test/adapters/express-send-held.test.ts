@@ -47,6 +47,12 @@ beforeAll(async () => {
   witline = await serveExpress((app) => {
     app.use(toExpress(p));
     routes(app);
+    // Held, a write sends no head, so Express's send after it ends after the written bytes
+    // (without witline it would throw: its head went out with the write).
+    app.get('/written-then-sent', (_req, res) => {
+      res.type('text').write('first, ');
+      res.send('then sent');
+    });
   });
   plain = await serveExpress(routes);
 });
@@ -84,4 +90,11 @@ it('HEAD: the status and type Express gives it, no body', async () => {
     const [got, want] = await Promise.all([get(witline, `/${name}`, {}, 'HEAD'), get(plain, `/${name}`, {}, 'HEAD')]);
     expect({ name, status: got.status, type: got.type, body: got.body }).toEqual({ name, status: want.status, type: want.type, body: '' });
   }
+});
+
+it('a send after a write ends after the bytes written', async () => {
+  const res = await request(`${witline}/written-then-sent`);
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+  expect(await res.body.text()).toBe('first, then sent');
 });
