@@ -36,12 +36,9 @@ function stringType(current: unknown): string | undefined {
   if (typeof current !== 'string') return undefined;
   if (MEDIA_TYPE.test(current)) return current.toLowerCase() + UTF8;
   // Already in the form setCharset formats: unchanged by it.
-  const semi = current.indexOf(';');
-  if (semi > 0 && current.endsWith(UTF8) && semi === current.length - UTF8.length) {
-    const type = current.slice(0, semi);
-    if (MEDIA_TYPE.test(type) && type === type.toLowerCase()) return current;
-  }
-  return undefined;
+  if (!current.endsWith(UTF8)) return undefined;
+  const type = current.slice(0, -UTF8.length);
+  return MEDIA_TYPE.test(type) && type === type.toLowerCase() ? current : undefined;
 }
 
 /**
