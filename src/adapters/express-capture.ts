@@ -1,7 +1,7 @@
 import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { HeaderList, WitResponse } from '../core/types.js';
 import { plainSend } from './express-send.js';
-import { deferTagging, resumeTagging, tagFor, type EtagFn } from './express-validators.js';
+import { deferTagging, expressAppOf, resumeTagging, tagFor, type EtagFn } from './express-validators.js';
 
 type Chunk = string | Uint8Array | null | undefined;
 type Callback = (err?: Error | null) => void;
@@ -137,13 +137,16 @@ function holdEnd(res: ServerResponse, h: Held, chunk?: Chunk | Callback, encodin
  * that is not known here. Not held: Express's send.
  */
 function holdSend(res: ServerResponse, h: Held, send: Method, args: unknown[]): unknown {
+  // Another framework's `send` (of its own meaning): its end is held as any end is.
+  const app = expressAppOf(res);
+  if (app === undefined) return send.apply(res, args);
   // Not after a `write`: Express's send ends with its body after what was written.
   const sent = args.length === 1 && h.size === 0 ? plainSend(h.req, res, args[0]) : undefined;
   if (sent !== undefined) {
     if (sent.type !== undefined) res.setHeader('Content-Type', sent.type);
     release(res);
     const resp: WitResponse = { status: res.statusCode, headers: headerPairs(res), body: sent.body };
-    h.done(resp, { etag: tagFor(h.req, res, resp) });
+    h.done(resp, { etag: tagFor(h.req, app, resp) });
     return res;
   }
   // What Express's send makes JSON goes to its res.json, which sends a string back through here.
@@ -164,6 +167,15 @@ function holdSend(res: ServerResponse, h: Held, send: Method, args: unknown[]): 
   }
 }
 
+/** Whether `o[key] = ...` sets a value (a writable data property, own or inherited, or none). */
+function assignable(o: object, key: string): boolean {
+  for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d) return d.writable === true;
+  }
+  return true;
+}
+
 /**
  * Take over `writeHead`, `write`, `end` and `flushHeaders` on `host`, and Express's `send`
  * where it has one, once: each does what it did before unless its response is held.
@@ -172,7 +184,7 @@ function takeOver(host: Record<string, unknown>): void {
   if (taken.has(host)) return;
   taken.add(host);
   const [writeHead, write, end, flushHeaders, send] = (['writeHead', 'write', 'end', 'flushHeaders', 'send'] as const).map((k) => host[k] as Method);
-  if (typeof send === 'function') {
+  if (typeof send === 'function' && assignable(host, 'send')) {
     host.send = function (this: ServerResponse, ...args: unknown[]) {
       const h = heldOf(this);
       return h ? holdSend(this, h, send, args) : send.apply(this, args);

@@ -23,7 +23,7 @@ import { sameBytes } from './express-body.js';
  */
 
 export type EtagFn = (body: Buffer, encoding?: string) => string | undefined;
-interface ExpressApp {
+export interface ExpressApp {
   get(setting: string): unknown;
   settings: object;
 }
@@ -100,15 +100,20 @@ export function resumeTagging(req: IncomingMessage, res: ServerResponse, proto: 
   return typeof fn === 'function' ? (fn as EtagFn) : undefined;
 }
 
+/** The Express app `res` belongs to now (a sub-app's while its routes run); undefined: not an Express response. */
+export function expressAppOf(res: ServerResponse): ExpressApp | undefined {
+  const app = (res as { app?: unknown }).app;
+  return isExpressApp(app) ? app : undefined;
+}
+
 /**
  * The tag function Express would tag `sent` with, for a held response its route sent with
- * `res.send` without Express's own send running (express-send.ts): the app's, unless the
- * route set a tag itself or the request is a HEAD. The app is the response's, so a sub-app
- * mounted after the pipeline tags with its own setting.
+ * `res.send` without Express's own send running (express-send.ts): `app`'s (the response's,
+ * so a sub-app mounted after the pipeline tags with its own setting), unless the route set
+ * a tag itself or the request is a HEAD.
  */
-export function tagFor(req: IncomingMessage, res: ServerResponse, sent: WitResponse): EtagFn | undefined {
-  const app = (res as { app?: unknown }).app;
-  if (!isExpressApp(app) || req.method === 'HEAD' || etagOf(sent) !== undefined) return undefined;
+export function tagFor(req: IncomingMessage, app: ExpressApp, sent: WitResponse): EtagFn | undefined {
+  if (req.method === 'HEAD' || etagOf(sent) !== undefined) return undefined;
   const fn = app.get('etag fn');
   return typeof fn === 'function' ? (fn as EtagFn) : undefined;
 }
