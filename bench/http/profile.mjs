@@ -100,7 +100,8 @@ function report(p) {
   const us = (t) => `${t.toFixed(2)} µs/req`;
   console.log(head(p) + '\n');
   console.log('by category (share of busy CPU, µs per request):');
-  for (const [c, t] of [...p.cats].filter(([c]) => c !== 'idle').sort((a, b) => b[1] - a[1])) console.log(`  ${pct(t).padStart(6)}  ${us(t).padStart(14)}  ${c}`);
+  for (const [c, t] of [...p.cats].filter(([c]) => c !== 'idle').sort((a, b) => b[1] - a[1]))
+    console.log(`  ${pct(t).padStart(6)}  ${us(t).padStart(14)}  ${c}`);
   console.log(`\ntop ${top} functions by self time:`);
   for (const [k, t] of [...p.fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
 }
