@@ -1,6 +1,6 @@
 // bench/http/inproc.mjs: the Express rows (c, h, k, l, m) in process, CPU µs per request.
 //
-//   node bench/http/inproc.mjs [--only c,h] [--reps 9] [--n 5000] [--cold 4]
+//   node bench/http/inproc.mjs [--only c,h] [--reps 9] [--n 5000] [--cold 4] [--builds DIR,DIR]
 //
 // The same apps as the servers (servers/express-apps.mjs), driven on real IncomingMessage
 // and ServerResponse objects with no socket: the request's head is added as node:http's
@@ -13,12 +13,21 @@
 // `--cold MiB`: between two requests, write that much memory, as the kernel's socket work
 // does between two requests of an HTTP row: each request then starts with cold caches. The
 // rows' CPU includes the writing; their differences are what a cold start costs each.
+//
+// `--builds before,after`: an A/B of two builds in one process. Each is a copy of `dist/`
+// inside this package (`npm run build && cp -r dist .scratch/before`, change, again for
+// `.scratch/after`; .scratch/ is not committed). The rows that run witline (h, l, m) run
+// once per build, interleaved with the others, and the table gives min and first quartile
+// beside the median: on a shared VM the same batch moves ±30 %, and only interleaved runs
+// in one process separate builds.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { problemWith } from './check.mjs';
 import { SERVERS } from './servers.mjs';
-import { EXPRESS_ROWS, expressApp } from './servers/express-apps.mjs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXPRESS_ROWS, expressApp, WITLINE_ROWS } from './servers/express-apps.mjs';
 import { benchToken, PATH, requestHeaders } from './workload.mjs';
 
 const { values: args } = parseArgs({
@@ -27,6 +36,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '9' },
     n: { type: 'string', default: '5000' },
     cold: { type: 'string', default: '0' },
+    builds: { type: 'string' },
   },
 });
 const rows = args.only.split(',').map((id) => SERVERS.find((s) => s.id === id && EXPRESS_ROWS.includes(id)) ?? fail(`not an Express row: ${id}`));
@@ -67,22 +77,34 @@ function answer(res) {
   return { status: Number(statusLine.split(' ')[1]), headers, body: wire.subarray(end + 4).toString('utf8') };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-const apps = new Map();
-for (const row of rows) apps.set(row.id, await expressApp(row.id));
-// The first request of a toExpress app waits for its pipeline: warm up, then check each row's answer.
-for (let i = 0; i < 200; i++) for (const { app } of apps.values()) request(app);
-await tick();
-for (const row of rows) {
-  const a = answer(request(apps.get(row.id).app));
-  const problem = problemWith(row, a.status, a.body, a.headers);
-  if (problem) fail(`(${row.id}) ${row.name}: ${problem}`);
+/** A build's modules, from a copy of dist/ (its folder), as expressApp takes them. */
+async function build(dir) {
+  const base = pathToFileURL(resolve(dir)).href + '/';
+  const [core, adapter, bundled] = await Promise.all(['index.js', 'adapters/express.js', 'middleware/index.js'].map((f) => import(base + f)));
+  return { core, adapter, bundled };
 }
 
-const samples = new Map(rows.map((r) => [r.id, []]));
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const builds = args.builds?.split(',') ?? [];
+/** What is measured: a row, of one build when it runs witline and builds are compared. */
+const cells = [];
+for (const row of rows) {
+  if (builds.length === 0 || !WITLINE_ROWS.includes(row.id)) cells.push({ row, id: row.id, ...(await expressApp(row.id)) });
+  else for (const dir of builds) cells.push({ row, id: `${row.id}@${dir}`, ...(await expressApp(row.id, await build(dir))) });
+}
+// The first request of a toExpress app waits for its pipeline: warm up, then check each row's answer.
+for (let i = 0; i < 200; i++) for (const { app } of cells) request(app);
+await tick();
+for (const { row, id, app } of cells) {
+  const a = answer(request(app));
+  const problem = problemWith(row, a.status, a.body, a.headers);
+  if (problem) fail(`(${id}) ${row.name}: ${problem}`);
+}
+
+const samples = new Map(cells.map((c) => [c.id, []]));
 for (let rep = 0; rep < reps + 1; rep++) {
-  for (const row of rows) {
-    const { app } = apps.get(row.id);
+  // Alternate the order each round, so that no cell always follows the same one.
+  for (const { id, app } of rep % 2 ? cells : [...cells].reverse()) {
     const t0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       request(app);
@@ -90,17 +112,25 @@ for (let rep = 0; rep < reps + 1; rep++) {
     }
     await tick(); // what the batch queued (its 'finish' events) runs in its time
     const t = process.cpuUsage(t0);
-    if (rep > 0) samples.get(row.id).push((t.user + t.system) / n); // the first round warms up
+    if (rep > 0) samples.get(id).push((t.user + t.system) / n); // the first round warms up
   }
 }
-for (const { close } of apps.values()) await close();
+for (const { close } of cells) await close();
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const us = new Map([...samples].map(([id, xs]) => [id, median(xs)]));
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)];
+const us = new Map([...samples].map(([id, xs]) => [id, quantile(xs, 0.5)]));
 const coldly = cold.length > 0 ? `, ${args.cold} MiB written between requests` : '';
 console.log(`Express rows in process, CPU µs per request (median of ${reps} × ${n}, interleaved${coldly}), Node ${process.version}:\n`);
-console.log('| | server | CPU µs per request |\n| --- | --- | ---: |');
-for (const row of rows) console.log(`| ${row.id} | ${row.name} | ${us.get(row.id).toFixed(1)} |`);
+if (builds.length === 0) {
+  console.log('| | server | CPU µs per request |\n| --- | --- | ---: |');
+  for (const { row, id } of cells) console.log(`| ${id} | ${row.name} | ${us.get(id).toFixed(1)} |`);
+} else {
+  console.log('| | server | min | first quartile | median |\n| --- | --- | ---: | ---: | ---: |');
+  for (const { row, id } of cells) {
+    const xs = samples.get(id);
+    console.log(`| ${id} | ${row.name} | ${[0, 0.25, 0.5].map((q) => quantile(xs, q).toFixed(1)).join(' | ')} |`);
+  }
+}
 const diff = (a, b) => (us.has(a) && us.has(b) ? `${(us.get(a) - us.get(b)).toFixed(1)} µs` : undefined);
 const parts = [
   ['(h) − (c): witline behind Express against Express middleware', diff('h', 'c')],

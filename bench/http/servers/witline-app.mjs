@@ -1,9 +1,10 @@
 // The witline side of the workload, shared by servers (e)–(h): the three bundled
 // middlewares configured to do what bench/http/logic.mjs does, and the handler.
-import { auth, rateLimit, transform } from 'witline/middleware';
+import * as bundled from 'witline/middleware';
 import { CLIENT_HEADER, handlerBody, JSON_FIELD, PATH, RATE, SECRET, SERVED_BY } from '../workload.mjs';
 
-export function stages() {
+/** The stages, made by `middleware` (witline's bundled middleware; another build's, for an A/B of builds). */
+export function stages({ auth, rateLimit, transform } = bundled) {
   return [
     auth({ secret: SECRET }),
     rateLimit({ ...RATE, key: { header: CLIENT_HEADER } }),
