@@ -35,6 +35,7 @@ const ROUTES: Record<string, (res: import('express').Response) => void> = {
   'reset-content': (res) => res.status(205).send('dropped'),
   'utf8-body': (res) => res.send('naïve ☃ — 日本'),
   'own-etag': (res) => res.set('ETag', '"mine"').send('tagged by the route'),
+  'last-modified': (res) => res.set('Last-Modified', 'Tue, 01 Dec 2026 10:00:00 GMT').send('dated'),
 };
 
 function routes(app: Express): void {
@@ -83,6 +84,15 @@ it('a request holding the tag gets 304, as from Express', async () => {
     expect(want.status).toBe(304);
     expect({ name, status: got.status, body: got.body, type: got.type }).toEqual({ name, status: 304, body: '', type: undefined });
   }
+});
+
+it('a request not modified since the route says: 304, as from Express', async () => {
+  const since = { 'if-modified-since': 'Wed, 02 Dec 2026 10:00:00 GMT' };
+  const [got, want] = await Promise.all([get(witline, '/last-modified', since), get(plain, '/last-modified', since)]);
+  expect(want.status).toBe(304);
+  expect({ status: got.status, body: got.body, type: got.type }).toEqual({ status: 304, body: '', type: undefined });
+  const earlier = await get(witline, '/last-modified', { 'if-modified-since': 'Mon, 30 Nov 2026 10:00:00 GMT' });
+  expect({ status: earlier.status, body: Buffer.from(earlier.body, 'hex').toString() }).toEqual({ status: 200, body: 'dated' });
 });
 
 it('HEAD: the status and type Express gives it, no body', async () => {
