@@ -22,11 +22,11 @@
 // in one process separate builds.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { problemWith } from './check.mjs';
 import { SERVERS } from './servers.mjs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EXPRESS_ROWS, expressApp, WITLINE_ROWS } from './servers/express-apps.mjs';
 import { benchToken, PATH, requestHeaders } from './workload.mjs';
 

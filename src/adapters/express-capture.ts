@@ -1,18 +1,14 @@
 import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { HeaderList, WitResponse } from '../core/types.js';
-import { plainSend } from './express-send.js';
-import { deferTagging, expressAppOf, resumeTagging, tagFor, type EtagFn } from './express-validators.js';
+import { dropsBody, plainSend, sentAsJson } from './express-send.js';
+import { deferTagging, expressAppOf, resumeTagging, tagFor, type SentWithSend } from './express-validators.js';
 
 type Chunk = string | Uint8Array | null | undefined;
 type Callback = (err?: Error | null) => void;
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
-/**
- * Who gets a held response: the response the handlers made, and, when they sent it with
- * Express's `res.send`, the tag function Express would have tagged it with (`sent` is then
- * given, its `etag` undefined when Express would not have tagged it): Express's validators apply.
- */
-export type Done = (resp: WitResponse, sent?: { etag: EtagFn | undefined }) => void;
+/** Who gets a held response: the response the handlers made, and `sent` when they sent it with Express's `res.send`. */
+export type Done = (resp: WitResponse, sent?: SentWithSend) => void;
 
 /** A response being held back: the body bytes so far, and who gets the whole response. */
 interface Held {
@@ -149,14 +145,11 @@ function holdSend(res: ServerResponse, h: Held, send: Method, args: unknown[]): 
     h.done(resp, { etag: tagFor(h.req, app, resp) });
     return res;
   }
-  // What Express's send makes JSON goes to its res.json, which sends a string back through here.
+  // JSON comes back through here as the string res.json sends. Express tags only a body it
+  // is given, and a body it then drops before dropping it: its own tag then, over bytes no
+  // stage sees (kept while the stages send none either).
   const body = args[0];
-  const json = (typeof body === 'object' && body !== null && !ArrayBuffer.isView(body)) || typeof body === 'number' || typeof body === 'boolean';
-  if (json) return send.apply(res, args);
-  // Express tags only a body it is given, and a 204's, 205's or 304's before dropping it:
-  // its own tag then, over bytes no stage sees (kept while the stages send none either).
-  const status = res.statusCode;
-  if (body === undefined || status === 204 || status === 205 || status === 304) return send.apply(res, args);
+  if (sentAsJson(body) || body === undefined || dropsBody(res.statusCode)) return send.apply(res, args);
   h.deferred = deferTagging(res);
   try {
     return send.apply(res, args);

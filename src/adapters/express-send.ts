@@ -24,6 +24,13 @@ const UTF8 = '; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 const BIN = 'application/octet-stream';
 
+/** The statuses whose body Express's `send` drops (after tagging it). */
+export const dropsBody = (status: number): boolean => status === 204 || status === 205 || status === 304;
+
+/** Whether Express's `send` sends `body` as JSON (through `res.json`, which sends a string back to `send`). */
+export const sentAsJson = (body: unknown): boolean =>
+  (typeof body === 'object' && body !== null && !ArrayBuffer.isView(body)) || typeof body === 'number' || typeof body === 'boolean';
+
 /** What `res.send(body)` gives a held response: the Content-Type to set (none: leave it) and the body. */
 export interface Sent {
   type: string | undefined;
@@ -46,8 +53,7 @@ function stringType(current: unknown): string | undefined {
  * as it is; undefined when Express's own `send` must run.
  */
 export function plainSend(req: IncomingMessage, res: ServerResponse, body: unknown): Sent | undefined {
-  const status = res.statusCode;
-  if (status === 204 || status === 205 || status === 304 || req.method === 'HEAD') return undefined;
+  if (dropsBody(res.statusCode) || req.method === 'HEAD') return undefined;
   if (typeof body === 'string') {
     const type = stringType(res.getHeader('content-type'));
     return type === undefined ? undefined : { type, body: Buffer.from(body, 'utf8') };

@@ -23,6 +23,10 @@ import { sameBytes } from './express-body.js';
  */
 
 export type EtagFn = (body: Buffer, encoding?: string) => string | undefined;
+/** A held response its route sent with Express's `res.send`: Express's validators apply, with this tag function (none: untagged). */
+export interface SentWithSend {
+  etag: EtagFn | undefined;
+}
 export interface ExpressApp {
   get(setting: string): unknown;
   settings: object;
@@ -95,9 +99,7 @@ export function resumeTagging(req: IncomingMessage, res: ServerResponse, proto: 
   asked = false;
   if (Object.getPrototypeOf(res) !== heldProtos.get(proto)) return undefined; // a sub-app's own, since
   Object.setPrototypeOf(res, proto);
-  if (!wanted || sent === undefined || req.method === 'HEAD' || etagOf(sent) !== undefined) return undefined;
-  const fn = (proto as { app: ExpressApp }).app.get('etag fn');
-  return typeof fn === 'function' ? (fn as EtagFn) : undefined;
+  return wanted && sent !== undefined ? tagFor(req, (proto as { app: ExpressApp }).app, sent) : undefined;
 }
 
 /** The Express app `res` belongs to now (a sub-app's while its routes run); undefined: not an Express response. */

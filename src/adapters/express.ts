@@ -11,7 +11,7 @@ import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '.
 import { applyRequest, joined, requestFields, sameRequest, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
-import { isFresh, NOT_MODIFIED_STRIPPED, validated, type EtagFn } from './express-validators.js';
+import { isFresh, NOT_MODIFIED_STRIPPED, validated, type SentWithSend } from './express-validators.js';
 import { adapterHeadersFlat } from './wire.js';
 
 export { BodyConsumedError } from '../core/errors.js';
@@ -161,9 +161,8 @@ function pass(
 ): void {
   let handedOff = false;
   let downstream: WitResponse | undefined;
-  // When the route sent with Express's `res.send`: its tag function for the final body, if
-  // any; Express's validators apply (express-validators.ts).
-  let sent: { etag: EtagFn | undefined } | undefined;
+  // When the route sent with Express's `res.send` (express-validators.ts).
+  let sent: SentWithSend | undefined;
   // Synchronous when the handlers after the pipeline answered within `next()` (as Express
   // routes that `res.send` do): the pipeline's synchronous path then goes on without a promise.
   const terminal: Terminal = (out) => {
