@@ -3,6 +3,7 @@ import { BodyConsumedError, BodyTooLargeError } from '../core/errors.js';
 import { BODY_FRAMING, hasBodyFraming } from '../core/http.js';
 import { checkBodySize, type Limits } from '../core/limits.js';
 import type { HeaderList, WitRequest } from '../core/types.js';
+import { replaceFields } from './incoming-fields.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -100,41 +101,45 @@ const FIRST_WINS = new Set([
   'user-agent',
 ]);
 
-/** What the handlers after the pipeline read the request's header fields from. */
-export interface RequestFields {
-  raw: string[];
+/** A request's header fields as node:http gives them beside `rawHeaders`. */
+export interface ParsedFields {
   headers: Record<string, string | string[]>;
   distinct: Record<string, string[]>;
 }
 
 /**
- * The fields of the request the pipeline passed on, in the three shapes node:http gives
- * them (`rawHeaders`, `headers`, `headersDistinct`), made in one pass. The body's framing
- * is the host's: `transfer-encoding` is dropped and `content-length` is the new body's
- * size, so downstream parsers read exactly the new bytes.
+ * The header fields of the request the pipeline passed on, flat as `rawHeaders` is. The
+ * body's framing is the host's: `transfer-encoding` is dropped and `content-length` is the
+ * new body's size, so downstream parsers read exactly the new bytes.
  */
-export function requestFields(next: WitRequest): RequestFields {
+export function rawFields(next: WitRequest): string[] {
   const raw: string[] = [];
+  for (const [name, value] of next.headers) if (!BODY_FRAMING.has(name.toLowerCase())) raw.push(name, value);
+  if (next.body !== undefined) raw.push('content-length', String(next.body.byteLength));
+  return raw;
+}
+
+/**
+ * `headers` and `headersDistinct` of `raw`, by Node's rules, made here in one pass: only
+ * where node:http cannot be left to make them itself (incoming-fields.ts).
+ */
+export function parsedFields(raw: readonly string[]): ParsedFields {
   const headers: Record<string, string | string[]> = {};
   const distinct: Record<string, string[]> = {};
-  const add = (name: string, k: string, value: string) => {
-    raw.push(name, value);
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i].toLowerCase();
+    const value = raw[i + 1];
     const prev = headers[k];
     if (prev === undefined) {
       headers[k] = k === 'set-cookie' ? [value] : value;
       distinct[k] = [value];
-      return;
+      continue;
     }
     distinct[k].push(value);
     if (k === 'set-cookie') (prev as string[]).push(value);
     else if (!FIRST_WINS.has(k)) headers[k] = `${prev as string}${k === 'cookie' ? '; ' : ', '}${value}`;
-  };
-  for (const [name, value] of next.headers) {
-    const k = name.toLowerCase();
-    if (!BODY_FRAMING.has(k)) add(name, k, value);
   }
-  if (next.body !== undefined) add('content-length', 'content-length', String(next.body.byteLength));
-  return { raw, headers, distinct };
+  return { headers, distinct };
 }
 
 /**
@@ -161,13 +166,12 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Make the Express request what the pipeline passed on: method, url (relative to where
- * the middleware is mounted, as `req.url` is), the header fields of {@link requestFields},
+ * the middleware is mounted, as `req.url` is), the header fields of {@link rawFields},
  * and body. A body the stages left as it was stays buffered in the stream as it is.
  *
- * `had` is what {@link takeBody} returned: those bytes are still buffered in the stream;
- * `fields`, when the caller already made them.
+ * `had` is what {@link takeBody} returned: those bytes are still buffered in the stream.
  */
-export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, next: WitRequest, fields = requestFields(next)): void {
+export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, next: WitRequest): void {
   const nextBody = next.body ?? EMPTY;
   const hadBytes = had ?? EMPTY;
   if ((hadBytes.byteLength > 0 || nextBody.byteLength > 0) && !sameBytes(hadBytes, nextBody)) {
@@ -180,7 +184,10 @@ export function applyRequest(req: IncomingMessage, had: Uint8Array | undefined, 
   // Unchanged ones not written again: each write to Express's dictionary-mode request is a hash-table store.
   if (req.method !== next.method) req.method = next.method;
   if (req.url !== next.uri) req.url = next.uri;
-  req.rawHeaders = fields.raw;
-  req.headers = fields.headers;
-  req.headersDistinct = fields.distinct;
+  const raw = rawFields(next);
+  if (replaceFields(req, raw)) return;
+  const { headers, distinct } = parsedFields(raw);
+  req.rawHeaders = raw;
+  req.headers = headers;
+  req.headersDistinct = distinct;
 }

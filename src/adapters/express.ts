@@ -8,7 +8,7 @@ import { kErrorResponse, kHandle, kHasResponsePhase } from '../pipeline/internal
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Terminal } from '../pipeline/run.js';
 import { isPromise, type HeaderList, type WitRequest, type WitResponse } from '../core/types.js';
-import { applyRequest, joined, requestFields, sameRequest, takeBody } from './express-body.js';
+import { applyRequest, joined, sameRequest, takeBody } from './express-body.js';
 import { abandonCapture, captureResponse, headerPairs } from './express-capture.js';
 import { ExpressContext } from './express-context.js';
 import { isFresh, NOT_MODIFIED_STRIPPED, validated, type SentWithSend } from './express-validators.js';
@@ -168,9 +168,8 @@ function pass(
   const terminal: Terminal = (out) => {
     // Passed on as it came: nothing of req to rebuild and set (bench rows k, l: a few µs a request on Node 20).
     if (!sameRequest(out, witReq)) {
-      const fields = requestFields(out);
-      if (fields.headers['x-forwarded-for'] !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
-      applyRequest(req, witReq.body, out, fields);
+      if (joined(out.headers, 'x-forwarded-for') !== joined(witReq.headers, 'x-forwarded-for')) ctx.pinAddress();
+      applyRequest(req, witReq.body, out);
     }
     if (!capture) {
       // No stage reads the response: the handlers after the pipeline write to the client
